@@ -1,0 +1,136 @@
+import { z } from "zod";
+
+/** Task ids become folder names, branch names and ledger keys, so they stay path- and ref-safe. */
+export const TaskId = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+    "letters, digits, '.', '_' or '-', not starting with a symbol",
+  )
+  .max(128);
+
+const Cents = z.number().int().nonnegative();
+
+/** Where the repository an agent works on comes from. */
+export const TaskSource = z.union([
+  z.strictObject({
+    /** A folder inside the task folder, committed by Lancer as one deterministic commit. */
+    dir: z.string().min(1),
+  }),
+  z.strictObject({
+    /** A git URL or a local path to a repository. */
+    repo: z.string().min(1),
+    commit: z.string().regex(/^[0-9a-f]{7,40}$/, "a hex commit id"),
+  }),
+  z.strictObject({
+    /** Known repository, but its base is not reproducible here (e.g. SWE-Lancer IC tasks). */
+    repo: z.string().min(1),
+    external: z.literal(true),
+  }),
+]);
+
+export const TestFormat = z.enum(["junit", "tap", "jest-json", "pytest"]);
+
+export const TestSpec = z.strictObject({
+  /** Run with bash in the workspace root. */
+  command: z.string().min(1),
+  format: TestFormat,
+  /** File the command writes its results to, relative to the workspace; stdout when absent. */
+  results: z.string().min(1).optional(),
+  fail_to_pass: z.array(z.string().min(1)).default([]),
+  pass_to_pass: z.array(z.string().min(1)).default([]),
+  timeout_seconds: z.number().positive().default(300),
+});
+
+export const Proposal = z.strictObject({
+  id: z.number().int().nonnegative(),
+  author: z.string().optional(),
+  content: z.string(),
+});
+
+/** Everything a model must never see: tests, protected paths, the right answer. */
+export const HiddenPart = z.strictObject({
+  test: TestSpec.optional(),
+  /** Why an IC task cannot be graded here (its tests live elsewhere, e.g. a Docker image). */
+  graded_externally: z.string().min(1).optional(),
+  /** Globs reset to the base before grading; a patch touching them is tampering. */
+  protected: z.array(z.string().min(1)).default([]),
+  /** Folders a patch may change; empty means anywhere outside the protected paths. */
+  acceptable_folders: z.array(z.string()).default([]),
+  correct_proposal_id: z.number().int().nonnegative().optional(),
+});
+
+export const Rules = z.strictObject({
+  attempts: z.number().int().positive().default(1),
+  deadline_hours: z.number().positive().optional(),
+});
+
+export const TaskFile = z
+  .strictObject({
+    id: TaskId,
+    kind: z.enum(["ic", "manager"]),
+    title: z.string().min(1),
+    body: z.string(),
+    price_cents: Cents,
+    source: TaskSource.optional(),
+    proposals: z.array(Proposal).optional(),
+    labels: z.array(z.string()).default([]),
+    set: z.string().optional(),
+    rules: Rules.default({ attempts: 1 }),
+    /** Where the task came from (file and row), for reports and errors. */
+    origin: z.string().optional(),
+    hidden: HiddenPart.default({ protected: [], acceptable_folders: [] }),
+  })
+  .superRefine((task, ctx) => {
+    if (task.kind === "manager") {
+      if (!task.proposals || task.proposals.length < 2) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["proposals"],
+          message: "a manager task needs at least 2 proposals",
+        });
+      }
+      const ids = new Set(task.proposals?.map((p) => p.id));
+      if (task.hidden.correct_proposal_id === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["hidden", "correct_proposal_id"],
+          message: "a manager task needs the correct proposal id",
+        });
+      } else if (!ids.has(task.hidden.correct_proposal_id)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["hidden", "correct_proposal_id"],
+          message: `must be one of the proposal ids ${[...ids].join(", ")}`,
+        });
+      }
+      if (ids.size !== (task.proposals?.length ?? 0)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["proposals"],
+          message: "proposal ids must be unique",
+        });
+      }
+    } else {
+      if (!task.source) {
+        ctx.addIssue({ code: "custom", path: ["source"], message: "an IC task needs a source" });
+      }
+      if (!task.hidden.test && !task.hidden.graded_externally) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["hidden", "test"],
+          message: "an IC task needs a test spec or a graded_externally reason",
+        });
+      }
+    }
+  });
+
+export type TaskFile = z.infer<typeof TaskFile>;
+export type TaskSource = z.infer<typeof TaskSource>;
+export type TestSpec = z.infer<typeof TestSpec>;
+export type TestFormat = z.infer<typeof TestFormat>;
+export type Proposal = z.infer<typeof Proposal>;
+export type HiddenPart = z.infer<typeof HiddenPart>;
+
+/** What a model may see of a task: everything but `hidden`. */
+export type PublicTask = Omit<TaskFile, "hidden">;
