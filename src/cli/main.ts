@@ -1,8 +1,44 @@
-import { Command } from "commander";
+import { Command, CommanderError } from "commander";
+import { registerCheckout } from "./commands/checkout.ts";
+import { registerImport } from "./commands/import.ts";
+import { registerReport } from "./commands/report.ts";
+import { registerRun } from "./commands/run.ts";
+import { registerTasks } from "./commands/tasks.ts";
+import { registerValidate } from "./commands/validate.ts";
+import { processOutput, UsageError, type Output } from "./output.ts";
+
+/** Builds the `lancer` program with every command registered. */
+export function buildProgram(output: Output): Command {
+  const program = new Command("lancer")
+    .description("SWE-Lancer on GitHub: priced tasks, hidden-test grading, payouts and a ledger")
+    .showHelpAfterError()
+    .exitOverride();
+  for (const register of [
+    registerImport,
+    registerTasks,
+    registerCheckout,
+    registerRun,
+    registerReport,
+    registerValidate,
+  ]) {
+    register(program, output);
+  }
+  return program;
+}
 
 /** Runs the `lancer` command line and resolves to the process exit code. */
-export async function main(argv: string[]): Promise<number> {
-  const program = new Command("lancer").description("SWE-Lancer on GitHub");
-  await program.parseAsync(argv);
-  return 0;
+export async function main(argv: string[], output: Output = processOutput()): Promise<number> {
+  const program = buildProgram(output);
+  try {
+    await program.parseAsync(argv);
+    return output.exitCode();
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    const message = error instanceof Error ? error.message : String(error);
+    output.info(`lancer: ${message}`);
+    if (process.env.LANCER_DEBUG && error instanceof Error && !(error instanceof UsageError)) {
+      output.info(error.stack ?? "");
+    }
+    return 1;
+  }
 }

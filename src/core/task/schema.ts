@@ -58,6 +58,8 @@ export const HiddenPart = z.strictObject({
   /** Folders a patch may change; empty means anywhere outside the protected paths. */
   acceptable_folders: z.array(z.string()).default([]),
   correct_proposal_id: z.number().int().nonnegative().optional(),
+  /** Fields of the source dataset kept as they were (e.g. SWE-Lancer's cwd, manager_commit). */
+  meta: z.record(z.string(), z.unknown()).optional(),
 });
 
 export const Rules = z.strictObject({

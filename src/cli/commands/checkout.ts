@@ -1,0 +1,63 @@
+import { existsSync, readdirSync } from "node:fs";
+import path from "node:path";
+import type { Command } from "commander";
+import { git } from "../../core/git/git.ts";
+import { findTask, GOLD_PATCH } from "../../core/task/bank.ts";
+import { ensureSourceRepo } from "../../core/workspace/source-repo.ts";
+import { createAgentWorkspace } from "../../core/workspace/workspace.ts";
+import { workOptionDefaults } from "../options.ts";
+import { printJson, UsageError, type Output } from "../output.ts";
+
+export function registerCheckout(program: Command, output: Output): void {
+  program
+    .command("checkout")
+    .description(
+      "create the workspace an agent would see: the base as one fresh commit, no hidden files",
+    )
+    .argument("<bank>", "bank folder")
+    .argument("<task-id>", "task id")
+    .argument("<dir>", "folder to create (must not exist or be empty)")
+    .option("--gold", "also apply the reference fix (left uncommitted)")
+    .option(
+      "--cache-dir <dir>",
+      "where base repositories are cached",
+      workOptionDefaults().cacheDir,
+    )
+    .option("--json", "print JSON")
+    .action(
+      async (
+        bankDir: string,
+        taskId: string,
+        dir: string,
+        options: { gold?: boolean; cacheDir: string; json?: boolean },
+      ) => {
+        if (existsSync(dir) && readdirSync(dir).length > 0)
+          throw new UsageError(`${dir} exists and is not empty`);
+        const bankTask = await findTask(bankDir, taskId);
+        if (!bankTask.task.source)
+          throw new UsageError(
+            `${taskId} is a ${bankTask.task.kind} task without a source repository`,
+          );
+        const base = await createAgentWorkspace(
+          await ensureSourceRepo(bankTask, options.cacheDir),
+          dir,
+        );
+        if (options.gold) {
+          await git(["apply", "--whitespace=nowarn", path.resolve(bankTask.dir, GOLD_PATCH)], {
+            cwd: dir,
+          });
+        }
+        if (options.json)
+          printJson(output, {
+            task_id: taskId,
+            dir: path.resolve(dir),
+            base_commit: base,
+            gold: Boolean(options.gold),
+          });
+        else
+          output.result(
+            `${path.resolve(dir)}: ${taskId} at ${base.slice(0, 12)}${options.gold ? " with the gold patch applied" : ""}`,
+          );
+      },
+    );
+}

@@ -1,0 +1,106 @@
+import { InvalidArgumentError, type Command } from "commander";
+import {
+  guessFormat,
+  IMPORT_FORMATS,
+  readImportFile,
+  type ImportFormat,
+} from "../../core/import/import-file.ts";
+import { describeRowProblems } from "../../core/import/row-problem.ts";
+import { writeBank } from "../../core/import/write-bank.ts";
+import { dollarsToCents, formatCents } from "../../core/money.ts";
+import { printJson, type Output } from "../output.ts";
+
+interface ImportOptions {
+  out: string;
+  format?: ImportFormat;
+  repoRoot?: string;
+  defaultPrice?: number;
+  skipInvalid?: boolean;
+  force?: boolean;
+  json?: boolean;
+}
+
+function parseFormat(value: string): ImportFormat {
+  if (!(IMPORT_FORMATS as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`expected one of ${IMPORT_FORMATS.join(", ")}`);
+  }
+  return value as ImportFormat;
+}
+
+function parsePrice(value: string): number {
+  const cents = dollarsToCents(value);
+  if (cents === undefined)
+    throw new InvalidArgumentError("expected a dollar amount such as 500 or 250.50");
+  return cents;
+}
+
+export function registerImport(program: Command, output: Output): void {
+  program
+    .command("import")
+    .description(
+      "turn a SWE-Lancer CSV or a SWE-bench-style JSONL file into a task bank (all rows or nothing)",
+    )
+    .argument("<file>", "input file (.csv: SWE-Lancer; .jsonl: SWE-bench style)")
+    .requiredOption("--out <bank>", "bank folder to write")
+    .option(
+      "--format <format>",
+      `${IMPORT_FORMATS.join(" or ")} (default: from the file name)`,
+      parseFormat,
+    )
+    .option(
+      "--repo-root <dir>",
+      "SWE-bench: folder of local clones named owner__name or owner/name",
+    )
+    .option(
+      "--default-price <dollars>",
+      "SWE-bench: price of rows without price_cents or price",
+      parsePrice,
+    )
+    .option(
+      "--skip-invalid",
+      "import the good rows and report the bad ones instead of writing nothing",
+    )
+    .option("--force", "replace an existing bank folder")
+    .option("--json", "print JSON")
+    .action(async (file: string, options: ImportOptions) => {
+      const format = options.format ?? guessFormat(file);
+      const { tasks, problems } = await readImportFile(file, format, {
+        ...(options.repoRoot ? { repoRoot: options.repoRoot } : {}),
+        ...(options.defaultPrice === undefined ? {} : { defaultPriceCents: options.defaultPrice }),
+      });
+      const invalid = problems.map((p) => ({
+        line: p.line,
+        id: p.id ?? null,
+        problems: p.problems,
+      }));
+      if (problems.length > 0 && !options.skipInvalid) {
+        output.setExitCode(1);
+        if (options.json) printJson(output, { written: false, tasks: 0, invalid });
+        output.info(describeRowProblems(file, problems));
+        output.info(
+          `${problems.length} invalid row(s); nothing was written (use --skip-invalid to import the ${tasks.length} good rows)`,
+        );
+        return;
+      }
+      await writeBank(options.out, tasks, { force: Boolean(options.force) });
+      const count = (kind: string) => tasks.filter((t) => t.task.kind === kind).length;
+      const total = tasks.reduce((sum, t) => sum + t.task.price_cents, 0);
+      if (problems.length > 0) output.info(describeRowProblems(file, problems));
+      if (options.json) {
+        printJson(output, {
+          written: true,
+          out: options.out,
+          format,
+          tasks: tasks.length,
+          by_kind: { ic: count("ic"), manager: count("manager") },
+          total_cents: total,
+          invalid,
+        });
+        return;
+      }
+      output.result(
+        `${options.out}: ${tasks.length} tasks (${count("ic")} IC, ${count("manager")} manager), ${formatCents(total)} in all` +
+          (problems.length > 0 ? `; ${problems.length} invalid row(s) skipped` : ""),
+      );
+    });
+}

@@ -1,0 +1,123 @@
+import type { Command } from "commander";
+import { createAgent, AGENT_SPECS } from "../../agent/create-agent.ts";
+import { SqliteLedger } from "../../core/ledger/sqlite-ledger.ts";
+import { formatCents } from "../../core/money.ts";
+import { renderMarkdown } from "../../core/report/render-report.ts";
+import { summarize } from "../../core/report/summarize.ts";
+import { runTasks } from "../../core/run/run-tasks.ts";
+import { loadBank } from "../../core/task/bank.ts";
+import { DEFAULT_LEDGER, DEFAULT_RUN_ID, positiveInt, workOptionDefaults } from "../options.ts";
+import { printJson, type Output } from "../output.ts";
+import { createProgress } from "../progress.ts";
+import { selectTasks } from "../select-tasks.ts";
+
+interface RunOptions {
+  agent: string;
+  jobs: number;
+  runs: number;
+  ledger: string;
+  runId: string;
+  only?: string;
+  tasks?: string;
+  agentTimeout: number;
+  cacheDir: string;
+  workDir: string;
+  json?: boolean;
+}
+
+export function registerRun(program: Command, output: Output): void {
+  const defaults = workOptionDefaults();
+  program
+    .command("run")
+    .description(
+      "let an agent attempt every task of a bank, grade each attempt and record payouts in the ledger",
+    )
+    .argument("<bank>", "bank folder")
+    .requiredOption("--agent <agent>", `who attempts the tasks: ${AGENT_SPECS.join(", ")}`)
+    .option("--jobs <n>", "tasks attempted in parallel", positiveInt, 1)
+    .option(
+      "--runs <n>",
+      "test runs per attempt; pays if any passes (official SWE-Lancer: 3)",
+      positiveInt,
+      3,
+    )
+    .option("--ledger <file>", "SQLite ledger file", DEFAULT_LEDGER)
+    .option(
+      "--run-id <id>",
+      "name of this run in the ledger; finished attempts of the same run are skipped",
+      DEFAULT_RUN_ID,
+    )
+    .option("--only <kind>", "only ic or only manager tasks")
+    .option("--tasks <ids>", "only these task ids (comma-separated)")
+    .option("--agent-timeout <minutes>", "time limit of a command agent per task", positiveInt, 30)
+    .option("--cache-dir <dir>", "where base repositories are cached", defaults.cacheDir)
+    .option("--work-dir <dir>", "where temporary workspaces are made", defaults.workDir)
+    .option("--json", "print JSON")
+    .addHelpText(
+      "after",
+      "\nExample:\n  lancer run fixtures/tasks --agent oracle --jobs 2\n  lancer run bank --agent 'command:my-agent --task \"$LANCER_TASK_FILE\"'",
+    )
+    .action(async (bankDir: string, options: RunOptions) => {
+      const bank = await loadBank(bankDir);
+      const tasks = selectTasks(bank, options);
+      const agent = await createAgent(options.agent, {
+        bank: new Map(bank.map((t) => [t.task.id, t])),
+        commandTimeoutMs: options.agentTimeout * 60_000,
+      });
+      const ledger = new SqliteLedger(options.ledger);
+      try {
+        const progress = createProgress(output, tasks.length, agent.name);
+        let earned = 0;
+        const result = await runTasks(tasks, agent, ledger, {
+          runId: options.runId,
+          jobs: options.jobs,
+          runs: options.runs,
+          cacheDir: options.cacheDir,
+          workRoot: options.workDir,
+          onProgress: ({ done, total, entry }) => {
+            earned += entry.payoutCents;
+            progress.update(done, `${formatCents(earned)} ${entry.taskId}: ${entry.outcome}`);
+            void total;
+          },
+        });
+        progress.finish();
+        const summary = summarize(result.entries);
+        if (options.json) {
+          printJson(output, {
+            run_id: options.runId,
+            agent: agent.name,
+            ledger: options.ledger,
+            attempted: result.attempted,
+            resumed: result.resumed,
+            ...summary,
+            results: result.entries.map((e) => ({
+              task_id: e.taskId,
+              kind: e.kind,
+              outcome: e.outcome,
+              reason: e.reason,
+              detail: e.detail,
+              price_cents: e.priceCents,
+              payout_cents: e.payoutCents,
+            })),
+          });
+          return;
+        }
+        for (const e of result.entries) {
+          output.result(
+            `${e.outcome.padEnd(12)} ${formatCents(e.payoutCents).padStart(9)} / ${formatCents(e.priceCents).padStart(9)}  ${e.taskId}  ${e.outcome === "pass" ? "" : `(${e.reason}: ${e.detail.slice(0, 100)})`}`,
+          );
+        }
+        output.result("");
+        output.result(
+          renderMarkdown(summary, `${agent.name} on ${bankDir} (run ${options.runId})`),
+        );
+        if (result.resumed > 0) {
+          output.info(
+            `${result.resumed} tasks were already finished in run "${options.runId}" of ${options.ledger} and were not attempted again (use --run-id to start a new run).`,
+          );
+        }
+      } finally {
+        ledger.close();
+      }
+    });
+}

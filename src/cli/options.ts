@@ -1,0 +1,23 @@
+import os from "node:os";
+import { InvalidArgumentError } from "commander";
+import { defaultCacheDir } from "../core/workspace/cache-dir.ts";
+
+/** Parses a positive integer option, with a message naming what was expected. */
+export function positiveInt(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new InvalidArgumentError("expected a whole number ≥ 1");
+  return Number(value);
+}
+
+export const DEFAULT_LEDGER = ".lancer/ledger.sqlite";
+export const DEFAULT_RUN_ID = "default";
+
+/** Options every grading command shares. */
+export interface WorkOptions {
+  cacheDir: string;
+  workDir: string;
+}
+
+export function workOptionDefaults(): WorkOptions {
+  return { cacheDir: defaultCacheDir(), workDir: os.tmpdir() };
+}

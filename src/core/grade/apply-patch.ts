@@ -1,0 +1,94 @@
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { runProcess } from "../exec/run-process.ts";
+import { git } from "../git/git.ts";
+
+export type ApplyMethod = "empty" | "git-apply" | "git-apply-3way" | "patch-fuzz";
+
+export type ApplyOutcome =
+  { applied: true; method: ApplyMethod } | { applied: false; errors: string[] };
+
+/** Fuzz allowed by the last fallback, as the SWE-bench harness does with GNU patch. */
+const PATCH_FUZZ = 5;
+
+/**
+ * Applies a unified diff to a workspace whose HEAD is the base, trying `git apply`, then
+ * `git apply --3way`, then GNU `patch` with fuzz, resetting the tree before each try.
+ */
+export async function applyPatch(
+  workspace: string,
+  patch: string,
+  scratchDir: string,
+): Promise<ApplyOutcome> {
+  if (patch.trim() === "") return { applied: true, method: "empty" };
+  const patchFile = path.join(scratchDir, "candidate.patch");
+  await writeFile(patchFile, patch.endsWith("\n") ? patch : `${patch}\n`);
+  const tries: Array<
+    [ApplyMethod, () => Promise<{ exitCode: number | null; stderr: string; stdout: string }>]
+  > = [
+    [
+      "git-apply",
+      () =>
+        git(["apply", "--whitespace=nowarn", patchFile], { cwd: workspace, allowFailure: true }),
+    ],
+    [
+      "git-apply-3way",
+      () =>
+        git(["apply", "--3way", "--whitespace=nowarn", patchFile], {
+          cwd: workspace,
+          allowFailure: true,
+        }),
+    ],
+    [
+      "patch-fuzz",
+      () =>
+        runProcess(
+          "patch",
+          [
+            "--batch",
+            `--fuzz=${PATCH_FUZZ}`,
+            "--no-backup-if-mismatch",
+            "--reject-file=-",
+            "-p1",
+            "-i",
+            patchFile,
+          ],
+          {
+            cwd: workspace,
+            timeoutMs: 60_000,
+          },
+        ),
+    ],
+  ];
+  const errors: string[] = [];
+  for (const [method, attempt] of tries) {
+    await resetToHead(workspace);
+    const result = await attempt();
+    if (result.exitCode === 0) return { applied: true, method };
+    errors.push(
+      `${method}: ${(result.stderr || result.stdout).trim().split("\n").slice(0, 3).join(" | ")}`,
+    );
+  }
+  await resetToHead(workspace);
+  return { applied: false, errors };
+}
+
+/** Puts the working tree and index back to HEAD and removes every untracked file. */
+export async function resetToHead(workspace: string): Promise<void> {
+  await git(["reset", "-q", "--hard", "HEAD"], { cwd: workspace });
+  await git(["clean", "-q", "-fdx"], { cwd: workspace });
+}
+
+/** Paths that differ from HEAD in the working tree, including new and deleted files. */
+export async function changedPaths(workspace: string): Promise<string[]> {
+  const { stdout } = await git(
+    ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames"],
+    {
+      cwd: workspace,
+    },
+  );
+  return stdout
+    .split("\0")
+    .filter((entry) => entry.length > 3)
+    .map((entry) => entry.slice(3));
+}

@@ -1,0 +1,136 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import path from "node:path";
+import type { BankTask } from "../task/bank.ts";
+import { ensureSourceRepo } from "../workspace/source-repo.ts";
+import { createGradingWorkspace } from "../workspace/workspace.ts";
+import { applyPatch, changedPaths, type ApplyMethod } from "./apply-patch.ts";
+import { decideRun } from "./decide-run.ts";
+import { overlayHiddenFiles, readHiddenFiles } from "./hidden-files.ts";
+import { runTests } from "./run-tests.ts";
+import { findTampering, type TamperFinding } from "./tamper.ts";
+import { combineVerdicts, type Verdict, type VerdictReason } from "./verdict.ts";
+import type { TestResult } from "./results/types.ts";
+
+/** Keep reports small: a run records its required tests and at most this many others. */
+const MAX_TESTS_RECORDED = 200;
+const OUTPUT_TAIL_CHARS = 4000;
+
+export interface GradeRun {
+  index: number;
+  verdict: Verdict;
+  reason: VerdictReason;
+  detail: string;
+  exitCode: number | null;
+  durationMs: number;
+  tests: TestResult[];
+  testsPassed: number;
+  testsFailed: number;
+  outputTail: string;
+}
+
+export interface IcGrade {
+  verdict: Verdict;
+  reason: VerdictReason;
+  detail: string;
+  applyMethod?: ApplyMethod;
+  tamper?: TamperFinding[];
+  runs: GradeRun[];
+  testsPassed: number;
+  testsFailed: number;
+}
+
+export interface GradeIcOptions {
+  /** The candidate as a unified diff against the base ("" for no change). */
+  patch: string;
+  /** How many times to run the tests (official SWE-Lancer: 3). */
+  runs: number;
+  /** Run all `runs` even after a pass (validation); default stops at the first pass. */
+  allRuns?: boolean;
+  cacheDir: string;
+  /** Parent folder for the temporary workspace. */
+  workRoot: string;
+  keepWorkspace?: boolean;
+}
+
+/**
+ * Grades a patch for an IC task: applies it to the base, rejects tampering, overlays the
+ * hidden tests, runs them up to `runs` times and decides from the evidence.
+ * Infrastructure failures become verdict `error`; they never throw.
+ */
+export async function gradeIc(bankTask: BankTask, options: GradeIcOptions): Promise<IcGrade> {
+  const spec = bankTask.task.hidden.test;
+  if (!spec) return errorGrade("the task has no test command");
+  let scratch: string | undefined;
+  try {
+    const source = await ensureSourceRepo(bankTask, options.cacheDir);
+    scratch = await mkdtemp(path.join(options.workRoot, `${bankTask.task.id}-`));
+    const workspace = path.join(scratch, "ws");
+    await createGradingWorkspace(source, workspace);
+    const applied = await applyPatch(workspace, options.patch, scratch);
+    if (!applied.applied) {
+      return { ...emptyGrade("fail", "patch-does-not-apply", applied.errors.join("; ")) };
+    }
+    const hidden = await readHiddenFiles(bankTask);
+    const tamper = findTampering(await changedPaths(workspace), {
+      protectedGlobs: bankTask.task.hidden.protected,
+      hiddenPaths: hidden.paths,
+      acceptableFolders: bankTask.task.hidden.acceptable_folders,
+    });
+    if (tamper.length > 0) {
+      const detail = tamper.map((t) => `${t.path} ${t.why}`).join("; ");
+      return { ...emptyGrade("fail", "tamper", detail), applyMethod: applied.method, tamper };
+    }
+    await overlayHiddenFiles(hidden, workspace, scratch);
+    const runs: GradeRun[] = [];
+    for (let index = 1; index <= options.runs; index++) {
+      const { process, evidence } = await runTests(spec, workspace, scratch);
+      const decision = decideRun(spec, evidence);
+      const required = new Set([...spec.fail_to_pass, ...spec.pass_to_pass]);
+      runs.push({
+        index,
+        verdict: decision.verdict,
+        reason: decision.reason,
+        detail: decision.detail,
+        exitCode: process.exitCode,
+        durationMs: process.durationMs,
+        tests: keepForReport(decision.tests, required),
+        testsPassed: decision.tests.filter((t) => t.status === "passed").length,
+        testsFailed: decision.tests.filter((t) => t.status === "failed" || t.status === "error")
+          .length,
+        outputTail: (process.stdout + process.stderr).slice(-OUTPUT_TAIL_CHARS),
+      });
+      if (decision.verdict === "pass" && !options.allRuns) break;
+    }
+    const verdict = combineVerdicts(runs.map((r) => r.verdict));
+    const deciding = runs.find((r) => r.verdict === verdict) ?? runs[0]!;
+    return {
+      verdict,
+      reason: deciding.reason,
+      detail: deciding.detail,
+      applyMethod: applied.method,
+      runs,
+      testsPassed: deciding.testsPassed,
+      testsFailed: deciding.testsFailed,
+    };
+  } catch (error) {
+    return errorGrade(`grader failed: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    if (scratch && !options.keepWorkspace) await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+function emptyGrade(verdict: Verdict, reason: VerdictReason, detail: string): IcGrade {
+  return { verdict, reason, detail, runs: [], testsPassed: 0, testsFailed: 0 };
+}
+
+function errorGrade(detail: string): IcGrade {
+  return emptyGrade("error", "harness-error", detail);
+}
+
+function keepForReport(tests: TestResult[], required: Set<string>): TestResult[] {
+  const important = tests.filter(
+    (t) => required.has(t.id) || t.aliases?.some((a) => required.has(a)),
+  );
+  const others = tests.filter((t) => !important.includes(t)).slice(0, MAX_TESTS_RECORDED);
+  return [...important, ...others];
+}

@@ -1,0 +1,189 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { git } from "../git/git.ts";
+import { dollarsToCents } from "../money.ts";
+import { fieldProblems } from "../task/format-issues.ts";
+import { TaskFile, TestFormat } from "../task/schema.ts";
+import type { ImportedTask } from "./imported-task.ts";
+import type { RowProblem } from "./row-problem.ts";
+import type { ImportRows } from "./swe-lancer-csv.ts";
+
+/** FAIL_TO_PASS / PASS_TO_PASS: a list, or (as in the SWE-bench datasets) a JSON-encoded list. */
+const TestList = z.preprocess((value) => {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}, z.array(z.string()));
+
+const SweBenchRow = z.object({
+  instance_id: z.string().min(1),
+  repo: z.string().min(1),
+  base_commit: z.string().regex(/^[0-9a-f]{7,40}$/, "expected a hex commit id"),
+  patch: z.string().min(1, "expected the gold patch"),
+  test_patch: z.string(),
+  FAIL_TO_PASS: TestList,
+  PASS_TO_PASS: TestList.default([]),
+  problem_statement: z.string().min(1),
+  price_cents: z.number().int().nonnegative().optional(),
+  price: z.union([z.number(), z.string()]).optional(),
+  test_cmd: z.string().min(1).optional(),
+  test_format: TestFormat.optional(),
+  test_results: z.string().min(1).optional(),
+  timeout_seconds: z.number().positive().optional(),
+});
+
+export interface SweBenchOptions {
+  /** Folder of local clones named owner__name or owner/name. */
+  repoRoot?: string;
+  /** Price for rows that carry none. */
+  defaultPriceCents?: number;
+}
+
+/** Where to clone `owner/name` from: a local clone under the repo root, a URL, or GitHub. */
+export function resolveRepo(repo: string, repoRoot: string | undefined): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(repo) || repo.startsWith("git@") || path.isAbsolute(repo))
+    return repo;
+  if (repoRoot) {
+    for (const candidate of [repo.replace("/", "__"), repo]) {
+      const dir = path.resolve(repoRoot, candidate);
+      if (existsSync(dir)) return dir;
+    }
+  }
+  return `https://github.com/${repo}.git`;
+}
+
+/**
+ * Reads SWE-bench-style JSONL (one instance per line) into IC tasks. Local repositories are
+ * checked for the base commit, so that a bad row is caught before anything is written.
+ */
+export async function readSweBenchJsonl(
+  text: string,
+  options: SweBenchOptions,
+): Promise<ImportRows> {
+  const tasks: ImportedTask[] = [];
+  const problems: RowProblem[] = [];
+  const seen = new Set<string>();
+  const lines = text.split("\n");
+  for (const [index, content] of lines.entries()) {
+    if (content.trim() === "") continue;
+    const line = index + 1;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(content);
+    } catch (error) {
+      problems.push({
+        line,
+        problems: [{ field: "(line)", message: `not JSON: ${(error as Error).message}` }],
+      });
+      continue;
+    }
+    const parsed = SweBenchRow.safeParse(raw);
+    const id =
+      typeof (raw as { instance_id?: unknown })?.instance_id === "string"
+        ? (raw as { instance_id: string }).instance_id
+        : undefined;
+    if (!parsed.success) {
+      problems.push({ line, ...(id ? { id } : {}), problems: fieldProblems(parsed.error) });
+      continue;
+    }
+    const row = parsed.data;
+    const rowProblems: RowProblem["problems"] = [];
+    if (seen.has(row.instance_id))
+      rowProblems.push({
+        field: "instance_id",
+        message: `"${row.instance_id}" appears on an earlier line`,
+      });
+    seen.add(row.instance_id);
+    const priceCents =
+      row.price_cents ??
+      (row.price === undefined ? (options.defaultPriceCents ?? 0) : dollarsToCents(row.price));
+    if (priceCents === undefined)
+      rowProblems.push({
+        field: "price",
+        message: `expected a dollar amount, got ${JSON.stringify(row.price)}`,
+      });
+    if (rowProblems.length > 0) {
+      problems.push({ line, id: row.instance_id, problems: rowProblems });
+      continue;
+    }
+    const title = row.problem_statement.trim().split("\n")[0]!.slice(0, 200) || row.instance_id;
+    const candidate = {
+      id: row.instance_id,
+      kind: "ic",
+      title,
+      body: row.problem_statement,
+      price_cents: priceCents,
+      labels: ["swe-bench"],
+      source: { repo: resolveRepo(row.repo, options.repoRoot), commit: row.base_commit },
+      hidden: {
+        ...(row.test_cmd
+          ? {
+              test: {
+                command: row.test_cmd,
+                format: row.test_format ?? "pytest",
+                ...(row.test_results ? { results: row.test_results } : {}),
+                fail_to_pass: row.FAIL_TO_PASS,
+                pass_to_pass: row.PASS_TO_PASS,
+                ...(row.timeout_seconds ? { timeout_seconds: row.timeout_seconds } : {}),
+              },
+            }
+          : {
+              graded_externally: "the row has no test_cmd (SWE-bench grades it in its own images)",
+            }),
+        meta: { source: "swe-bench", repo: row.repo },
+      },
+    };
+    const task = TaskFile.safeParse(candidate);
+    if (!task.success) {
+      problems.push({ line, id: row.instance_id, problems: fieldProblems(task.error) });
+      continue;
+    }
+    tasks.push({
+      line,
+      task: task.data,
+      goldPatch: row.patch,
+      ...(row.test_patch ? { testPatch: row.test_patch } : {}),
+    });
+  }
+  problems.push(...(await checkLocalCommits(tasks)));
+  const bad = new Set(problems.map((p) => p.line));
+  return {
+    tasks: tasks.filter((t) => !bad.has(t.line)),
+    problems: problems.sort((a, b) => a.line - b.line),
+  };
+}
+
+/** For sources that are local clones, checks each base commit exists (one git call per repository). */
+async function checkLocalCommits(tasks: readonly ImportedTask[]): Promise<RowProblem[]> {
+  const byRepo = new Map<string, ImportedTask[]>();
+  for (const t of tasks) {
+    const source = t.task.source;
+    if (source && "commit" in source && path.isAbsolute(source.repo)) {
+      byRepo.set(source.repo, [...(byRepo.get(source.repo) ?? []), t]);
+    }
+  }
+  const problems: RowProblem[] = [];
+  for (const [repo, group] of byRepo) {
+    const commits = group.map((t) => (t.task.source as { commit: string }).commit);
+    const result = await git(["cat-file", "--batch-check"], {
+      cwd: repo,
+      input: commits.map((c) => `${c}^{commit}`).join("\n") + "\n",
+      allowFailure: true,
+    });
+    const answers = result.stdout.split("\n");
+    group.forEach((t, i) => {
+      if (result.exitCode !== 0 || (answers[i] ?? "").endsWith("missing")) {
+        problems.push({
+          line: t.line,
+          id: t.task.id,
+          problems: [{ field: "base_commit", message: `not found in ${repo}` }],
+        });
+      }
+    });
+  }
+  return problems;
+}

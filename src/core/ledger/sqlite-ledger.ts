@@ -1,0 +1,141 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import type { LedgerEntry, Outcome } from "./entry.ts";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS attempts (
+  run_id       TEXT    NOT NULL,
+  agent        TEXT    NOT NULL,
+  task_id      TEXT    NOT NULL,
+  attempt      INTEGER NOT NULL CHECK (attempt >= 1),
+  kind         TEXT    NOT NULL CHECK (kind IN ('ic', 'manager')),
+  price_cents  INTEGER NOT NULL CHECK (price_cents >= 0),
+  outcome      TEXT    NOT NULL CHECK (outcome IN ('pass', 'fail', 'error', 'not_gradable')),
+  reason       TEXT    NOT NULL,
+  detail       TEXT    NOT NULL,
+  payout_cents INTEGER NOT NULL CHECK (payout_cents = 0 OR (outcome = 'pass' AND payout_cents = price_cents)),
+  tests_passed INTEGER,
+  tests_failed INTEGER,
+  runs_json    TEXT,
+  usage_json   TEXT,
+  recorded_at  TEXT    NOT NULL,
+  PRIMARY KEY (run_id, agent, task_id, attempt)
+) STRICT;
+`;
+
+interface Row {
+  run_id: string;
+  agent: string;
+  task_id: string;
+  attempt: number;
+  kind: "ic" | "manager";
+  price_cents: number;
+  outcome: Outcome;
+  reason: string;
+  detail: string;
+  payout_cents: number;
+  tests_passed: number | null;
+  tests_failed: number | null;
+  runs_json: string | null;
+  usage_json: string | null;
+  recorded_at: string;
+}
+
+/**
+ * The local ledger: one SQLite row per (run, agent, task, attempt). A final outcome is never
+ * overwritten, so a duplicate write is a no-op and nothing is paid twice; only an `error`
+ * row may be replaced by a later grading of the same attempt.
+ */
+export class SqliteLedger {
+  readonly file: string;
+  readonly #db: DatabaseSync;
+
+  constructor(file: string) {
+    this.file = file;
+    if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    this.#db = new DatabaseSync(file);
+    // Several `lancer run` processes may share one ledger file.
+    this.#db.exec("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000;");
+    this.#db.exec(SCHEMA);
+  }
+
+  /** Writes an entry; returns false (and changes nothing) when the attempt already has a final outcome. */
+  record(entry: LedgerEntry): boolean {
+    const result = this.#db
+      .prepare(
+        `INSERT INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (run_id, agent, task_id, attempt) DO UPDATE SET
+           outcome = excluded.outcome, reason = excluded.reason, detail = excluded.detail,
+           payout_cents = excluded.payout_cents, tests_passed = excluded.tests_passed,
+           tests_failed = excluded.tests_failed, runs_json = excluded.runs_json,
+           usage_json = excluded.usage_json, recorded_at = excluded.recorded_at
+         WHERE attempts.outcome = 'error'`,
+      )
+      .run(
+        entry.runId,
+        entry.agent,
+        entry.taskId,
+        entry.attempt,
+        entry.kind,
+        entry.priceCents,
+        entry.outcome,
+        entry.reason,
+        entry.detail,
+        entry.payoutCents,
+        entry.testsPassed ?? null,
+        entry.testsFailed ?? null,
+        entry.runs === undefined ? null : JSON.stringify(entry.runs),
+        entry.usage === undefined ? null : JSON.stringify(entry.usage),
+        entry.recordedAt,
+      );
+    return Number(result.changes) > 0;
+  }
+
+  /** Task ids whose attempt already has a final outcome, so a resumed run can skip them. */
+  finishedTasks(runId: string, agent: string, attempt = 1): Set<string> {
+    const rows = this.#db
+      .prepare(
+        `SELECT task_id FROM attempts WHERE run_id = ? AND agent = ? AND attempt = ? AND outcome <> 'error'`,
+      )
+      .all(runId, agent, attempt) as unknown as Array<{ task_id: string }>;
+    return new Set(rows.map((r) => r.task_id));
+  }
+
+  /** Entries, optionally of one run and one agent, ordered by task. */
+  entries(filter: { runId?: string; agent?: string } = {}): LedgerEntry[] {
+    const rows = this.#db
+      .prepare(
+        `SELECT * FROM attempts WHERE (?1 IS NULL OR run_id = ?1) AND (?2 IS NULL OR agent = ?2)
+         ORDER BY run_id, agent, task_id, attempt`,
+      )
+      .all(filter.runId ?? null, filter.agent ?? null) as unknown as Row[];
+    return rows.map(fromRow);
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+}
+
+function fromRow(row: Row): LedgerEntry {
+  return {
+    runId: row.run_id,
+    agent: row.agent,
+    taskId: row.task_id,
+    attempt: row.attempt,
+    kind: row.kind,
+    priceCents: row.price_cents,
+    outcome: row.outcome,
+    reason: row.reason,
+    detail: row.detail,
+    payoutCents: row.payout_cents,
+    ...(row.tests_passed === null ? {} : { testsPassed: row.tests_passed }),
+    ...(row.tests_failed === null ? {} : { testsFailed: row.tests_failed }),
+    ...(row.runs_json === null ? {} : { runs: JSON.parse(row.runs_json) as unknown }),
+    ...(row.usage_json === null
+      ? {}
+      : { usage: JSON.parse(row.usage_json) as LedgerEntry["usage"] }),
+    recordedAt: row.recorded_at,
+  };
+}

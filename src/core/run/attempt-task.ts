@@ -1,0 +1,116 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import path from "node:path";
+import type { Agent } from "../agent.ts";
+import { gradeIc } from "../grade/grade-ic.ts";
+import { gradeManager } from "../grade/grade-manager.ts";
+import type { LedgerEntry } from "../ledger/entry.ts";
+import { computePayout } from "../payout.ts";
+import { gradability, publicView, type BankTask } from "../task/bank.ts";
+import { ensureSourceRepo } from "../workspace/source-repo.ts";
+import { createAgentWorkspace } from "../workspace/workspace.ts";
+
+export interface AttemptOptions {
+  runId: string;
+  attempt: number;
+  runs: number;
+  cacheDir: string;
+  workRoot: string;
+}
+
+/** One agent's attempt at one task, graded and priced, as the ledger entry to write. */
+export async function attemptTask(
+  bankTask: BankTask,
+  agent: Agent,
+  options: AttemptOptions,
+): Promise<LedgerEntry> {
+  const { task } = bankTask;
+  const entry = {
+    runId: options.runId,
+    agent: agent.name,
+    taskId: task.id,
+    attempt: options.attempt,
+    kind: task.kind,
+    priceCents: task.price_cents,
+  };
+  const gradable = gradability(task);
+  if (!gradable.gradable) {
+    return {
+      ...entry,
+      outcome: "not_gradable",
+      reason: "graded-externally",
+      detail: gradable.reason,
+      payoutCents: 0,
+      recordedAt: now(),
+    };
+  }
+  const scratchDir = await mkdtemp(path.join(options.workRoot, `${task.id}-agent-`));
+  try {
+    if (task.kind === "manager") {
+      const submission = await agent.solveManager({ task: publicView(task), scratchDir });
+      const grade = gradeManager(task, submission.selectedProposalId);
+      const payout = computePayout(task.price_cents, grade.verdict);
+      return {
+        ...entry,
+        outcome: grade.verdict,
+        reason: grade.reason,
+        detail: grade.detail,
+        payoutCents: payout.cents ?? 0,
+        runs: [
+          {
+            selected_proposal_id: submission.selectedProposalId,
+            reason: submission.reason ?? null,
+          },
+        ],
+        ...(submission.usage ? { usage: submission.usage } : {}),
+        recordedAt: now(),
+      };
+    }
+    const submission = await agent.solveIc({
+      task: publicView(task),
+      scratchDir,
+      workspace: async () => {
+        const dir = path.join(scratchDir, "workspace");
+        const baseCommit = await createAgentWorkspace(
+          await ensureSourceRepo(bankTask, options.cacheDir),
+          dir,
+        );
+        return { dir, baseCommit };
+      },
+    });
+    const grade = await gradeIc(bankTask, {
+      patch: submission.patch,
+      runs: options.runs,
+      cacheDir: options.cacheDir,
+      workRoot: options.workRoot,
+    });
+    const payout = computePayout(task.price_cents, grade.verdict);
+    return {
+      ...entry,
+      outcome: grade.verdict,
+      reason: grade.reason,
+      detail: grade.detail,
+      payoutCents: payout.cents ?? 0,
+      testsPassed: grade.testsPassed,
+      testsFailed: grade.testsFailed,
+      runs: grade.runs,
+      ...(submission.usage ? { usage: submission.usage } : {}),
+      recordedAt: now(),
+    };
+  } catch (error) {
+    const detail = `agent ${agent.name} failed: ${error instanceof Error ? error.message : String(error)}`;
+    return {
+      ...entry,
+      outcome: "error",
+      reason: "harness-error",
+      detail,
+      payoutCents: 0,
+      recordedAt: now(),
+    };
+  } finally {
+    await rm(scratchDir, { recursive: true, force: true });
+  }
+}
+
+function now(): string {
+  return new Date().toISOString();
+}

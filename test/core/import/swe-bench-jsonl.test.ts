@@ -1,0 +1,128 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { git, gitOutput } from "../../../src/core/git/git.ts";
+import { gradeIc } from "../../../src/core/grade/grade-ic.ts";
+import { readSweBenchJsonl, resolveRepo } from "../../../src/core/import/swe-bench-jsonl.ts";
+import { writeBank } from "../../../src/core/import/write-bank.ts";
+import { loadBank } from "../../../src/core/task/bank.ts";
+import { tempDir } from "../../helpers/temp-dir.ts";
+
+const root = tempDir();
+const repoRoot = path.join(root, "repos");
+const clone = path.join(repoRoot, "acme__calc");
+let base = "";
+
+// The gold patch fixes `half`; the test patch adds a test for it.
+const GOLD = [
+  "diff --git a/calc.py b/calc.py",
+  "--- a/calc.py",
+  "+++ b/calc.py",
+  "@@ -1,2 +1,2 @@",
+  " def half(x):",
+  "-    return x // 2",
+  "+    return x / 2",
+  "",
+].join("\n");
+const TEST_PATCH = [
+  "diff --git a/test_calc.py b/test_calc.py",
+  "--- a/test_calc.py",
+  "+++ b/test_calc.py",
+  "@@ -3,0 +4,3 @@ def test_double():",
+  "+",
+  "+def test_half_of_odd():",
+  "+    assert half(3) == 1.5",
+  "",
+].join("\n");
+
+beforeAll(async () => {
+  mkdirSync(clone, { recursive: true });
+  writeFileSync(
+    path.join(clone, "calc.py"),
+    "def half(x):\n    return x // 2\n\ndef double(x):\n    return x * 2\n",
+  );
+  writeFileSync(
+    path.join(clone, "test_calc.py"),
+    "from calc import half, double\n\ndef test_double():\n    assert double(2) == 4\n",
+  );
+  await git(["init", "-q", "-b", "main"], { cwd: clone });
+  await git(["add", "-A"], { cwd: clone });
+  await git(["commit", "-q", "-m", "calc"], { cwd: clone });
+  base = await gitOutput(["rev-parse", "HEAD"], { cwd: clone });
+});
+
+function row(overrides: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    instance_id: "acme__calc-1",
+    repo: "acme/calc",
+    base_commit: base,
+    patch: GOLD,
+    test_patch: TEST_PATCH,
+    FAIL_TO_PASS: JSON.stringify(["test_calc.py::test_half_of_odd"]),
+    PASS_TO_PASS: ["test_calc.py::test_double"],
+    problem_statement: "half(3) returns 1\n\nIt should return 1.5.",
+    price: "750",
+    test_cmd: "python3 -m pytest -rA -p no:cacheprovider test_calc.py",
+    ...overrides,
+  });
+}
+
+describe("readSweBenchJsonl", () => {
+  it("resolves owner/name through the repo root, else to GitHub", () => {
+    expect(resolveRepo("acme/calc", repoRoot)).toBe(clone);
+    expect(resolveRepo("other/thing", repoRoot)).toBe("https://github.com/other/thing.git");
+    expect(resolveRepo("https://git.example/x.git", undefined)).toBe("https://git.example/x.git");
+  });
+
+  it("imports a row whose gold patch then passes the hidden tests and whose base fails them", async () => {
+    const { tasks, problems } = await readSweBenchJsonl(`${row()}\n`, { repoRoot });
+    expect(problems).toEqual([]);
+    expect(tasks[0]!.task).toMatchObject({
+      id: "acme__calc-1",
+      kind: "ic",
+      title: "half(3) returns 1",
+      price_cents: 75_000,
+      source: { repo: clone, commit: base },
+      hidden: { test: { format: "pytest", fail_to_pass: ["test_calc.py::test_half_of_odd"] } },
+    });
+    const bankDir = path.join(root, "bank");
+    await writeBank(bankDir, tasks);
+    const [bankTask] = await loadBank(bankDir);
+    const options = { runs: 1, cacheDir: path.join(root, "cache"), workRoot: root };
+    expect((await gradeIc(bankTask!, { ...options, patch: GOLD })).verdict).toBe("pass");
+    const baseGrade = await gradeIc(bankTask!, { ...options, patch: "" });
+    expect(baseGrade).toMatchObject({ verdict: "fail", reason: "tests-failed" });
+    // Editing the tests the hidden patch brings is tampering.
+    const tamper = await gradeIc(bankTask!, { ...options, patch: TEST_PATCH });
+    expect(tamper.reason).toBe("tamper");
+  });
+
+  it("names each bad line and field, including a base commit missing from the local clone", async () => {
+    const text = [
+      row(),
+      "{not json",
+      row({ instance_id: "acme__calc-2", FAIL_TO_PASS: 5 }),
+      row({ instance_id: "acme__calc-3", base_commit: "0".repeat(40) }),
+      row({ instance_id: "acme__calc-4", price: "a lot" }),
+      row(),
+    ].join("\n");
+    const { tasks, problems } = await readSweBenchJsonl(text, { repoRoot });
+    expect(tasks.map((t) => t.task.id)).toEqual(["acme__calc-1"]);
+    expect(problems.map((p) => [p.line, p.id, p.problems.map((x) => x.field).join(",")])).toEqual([
+      [2, undefined, "(line)"],
+      [3, "acme__calc-2", "FAIL_TO_PASS"],
+      [4, "acme__calc-3", "base_commit"],
+      [5, "acme__calc-4", "price"],
+      [6, "acme__calc-1", "instance_id"],
+    ]);
+  });
+
+  it("marks rows without a test command as graded elsewhere and uses the default price", async () => {
+    const { tasks } = await readSweBenchJsonl(row({ test_cmd: undefined, price: undefined }), {
+      repoRoot,
+      defaultPriceCents: 12_300,
+    });
+    expect(tasks[0]!.task.price_cents).toBe(12_300);
+    expect(tasks[0]!.task.hidden.graded_externally).toMatch(/no test_cmd/);
+  });
+});

@@ -1,0 +1,83 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import type { LedgerEntry } from "../../src/core/ledger/entry.ts";
+import { SqliteLedger } from "../../src/core/ledger/sqlite-ledger.ts";
+import { tempDir } from "../helpers/temp-dir.ts";
+
+const dir = tempDir();
+
+function entry(overrides: Partial<LedgerEntry> = {}): LedgerEntry {
+  return {
+    runId: "r1",
+    agent: "oracle",
+    taskId: "t1",
+    attempt: 1,
+    kind: "ic",
+    priceCents: 50_000,
+    outcome: "pass",
+    reason: "ok",
+    detail: "",
+    payoutCents: 50_000,
+    recordedAt: "2026-11-24T00:00:00.000Z",
+    ...overrides,
+  };
+}
+
+describe("SqliteLedger", () => {
+  it("writes an attempt once: a duplicate write is a no-op and never a second payout", () => {
+    const ledger = new SqliteLedger(path.join(dir, "dup.sqlite"));
+    expect(ledger.record(entry())).toBe(true);
+    expect(ledger.record(entry())).toBe(false);
+    expect(ledger.record(entry({ outcome: "fail", payoutCents: 0 }))).toBe(false);
+    const entries = ledger.entries();
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ outcome: "pass", payoutCents: 50_000 });
+    ledger.close();
+  });
+
+  it("lets a later grading replace an error, and only an error", () => {
+    const ledger = new SqliteLedger(path.join(dir, "error.sqlite"));
+    ledger.record(entry({ outcome: "error", reason: "no-evidence", payoutCents: 0 }));
+    expect(ledger.finishedTasks("r1", "oracle")).toEqual(new Set());
+    expect(ledger.record(entry())).toBe(true);
+    expect(ledger.finishedTasks("r1", "oracle")).toEqual(new Set(["t1"]));
+    expect(ledger.entries()[0]?.outcome).toBe("pass");
+    ledger.close();
+  });
+
+  it("keeps separate keys for runs, agents, tasks and attempts", () => {
+    const ledger = new SqliteLedger(path.join(dir, "keys.sqlite"));
+    for (const e of [
+      entry(),
+      entry({ runId: "r2" }),
+      entry({ agent: "noop" }),
+      entry({ taskId: "t2" }),
+      entry({ attempt: 2 }),
+    ]) {
+      expect(ledger.record(e)).toBe(true);
+    }
+    expect(ledger.entries({ runId: "r1", agent: "oracle" })).toHaveLength(3);
+    ledger.close();
+  });
+
+  it("refuses a payout that is not the price of a passed attempt", () => {
+    const ledger = new SqliteLedger(path.join(dir, "check.sqlite"));
+    expect(() => ledger.record(entry({ outcome: "fail", payoutCents: 50_000 }))).toThrow(
+      /CHECK constraint/,
+    );
+    expect(() => ledger.record(entry({ payoutCents: 99_999 }))).toThrow(/CHECK constraint/);
+    expect(ledger.entries()).toHaveLength(0);
+    ledger.close();
+  });
+
+  it("is shared safely by two connections to one file", () => {
+    const file = path.join(dir, "shared.sqlite");
+    const a = new SqliteLedger(file);
+    const b = new SqliteLedger(file);
+    expect(a.record(entry())).toBe(true);
+    expect(b.record(entry())).toBe(false);
+    expect(b.entries()).toHaveLength(1);
+    a.close();
+    b.close();
+  });
+});
