@@ -13,7 +13,8 @@ const PATCH_FUZZ = 5;
 
 /**
  * Applies a unified diff to a workspace whose HEAD is the base, trying `git apply`, then
- * `git apply --3way`, then GNU `patch` with fuzz, resetting the tree before each try.
+ * `git apply --3way`, then GNU `patch` with fuzz, resetting the tree between tries.
+ * The workspace must be clean at HEAD when called.
  */
 export async function applyPatch(
   workspace: string,
@@ -61,8 +62,9 @@ export async function applyPatch(
     ],
   ];
   const errors: string[] = [];
-  for (const [method, attempt] of tries) {
-    await resetToHead(workspace);
+  for (const [index, [method, attempt]] of tries.entries()) {
+    // The workspace arrives clean; only a failed try leaves something to reset.
+    if (index > 0) await resetToHead(workspace);
     const result = await attempt();
     if (result.exitCode === 0) return { applied: true, method };
     errors.push(

@@ -115,7 +115,9 @@ export async function gradeIc(bankTask: BankTask, options: GradeIcOptions): Prom
   } catch (error) {
     return errorGrade(`grader failed: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
-    if (scratch && !options.keepWorkspace) await rm(scratch, { recursive: true, force: true });
+    // Removal need not delay the verdict; Node keeps running until it is done.
+    if (scratch && !options.keepWorkspace)
+      void rm(scratch, { recursive: true, force: true }).catch(() => undefined);
   }
 }
 

@@ -4,6 +4,18 @@ import { runProcess, type ProcessResult } from "../exec/run-process.ts";
 import type { TestSpec } from "../task/schema.ts";
 import type { RunEvidence } from "./decide-run.ts";
 
+/** What a graded test run sees on top of PATH and locale: a private HOME and TMPDIR, CI mode. */
+export function gradedTestEnv(home: string, tmp: string): Record<string, string> {
+  return {
+    HOME: home,
+    TMPDIR: tmp,
+    CI: "true",
+    NO_COLOR: "1",
+    FORCE_COLOR: "0",
+    PYTHONDONTWRITEBYTECODE: "1",
+  };
+}
+
 /**
  * Runs a task's test command once in the workspace: bash, its own process group, the task's
  * timeout, an environment with no secrets and a private HOME and TMPDIR.
@@ -22,14 +34,7 @@ export async function runTests(
   const result = await runProcess("bash", ["-c", spec.command], {
     cwd: workspace,
     timeoutMs: spec.timeout_seconds * 1000,
-    env: {
-      HOME: home,
-      TMPDIR: tmp,
-      CI: "true",
-      NO_COLOR: "1",
-      FORCE_COLOR: "0",
-      PYTHONDONTWRITEBYTECODE: "1",
-    },
+    env: gradedTestEnv(home, tmp),
   });
   const text = resultsFile
     ? await readFile(resultsFile, "utf8").catch(() => undefined)

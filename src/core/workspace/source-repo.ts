@@ -12,6 +12,8 @@ export interface SourceRepo {
   repo: string;
   /** Full id of the base commit. */
   commit: string;
+  /** Whether the base commit is the repository's HEAD (so a plain clone checks it out). */
+  commitIsHead: boolean;
 }
 
 export class SourceError extends Error {
@@ -55,7 +57,11 @@ async function repoFromDir(sourceDir: string, cacheDir: string): Promise<SourceR
   if (!existsSync(sourceDir)) throw new SourceError(`${sourceDir}: source folder is missing`);
   const final = path.join(cacheDir, "sources", `${await hashDir(sourceDir)}.git`);
   if (existsSync(final)) {
-    return { repo: final, commit: await gitOutput(["rev-parse", "HEAD"], { cwd: final }) };
+    return {
+      repo: final,
+      commit: await gitOutput(["rev-parse", "HEAD"], { cwd: final }),
+      commitIsHead: true,
+    };
   }
   const staging = `${final}.${randomUUID()}.tmp`;
   await mkdir(staging, { recursive: true });
@@ -68,7 +74,7 @@ async function repoFromDir(sourceDir: string, cacheDir: string): Promise<SourceR
     await git(["update-ref", "refs/heads/main", commit], { cwd: staging });
     await rm(path.join(staging, "index"), { force: true });
     await publish(staging, final);
-    return { repo: final, commit };
+    return { repo: final, commit, commitIsHead: true };
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;
@@ -94,11 +100,11 @@ async function repoFromGit(
     }
   }
   const full = await resolveCommit(final, commit);
-  if (full) return { repo: final, commit: full };
+  if (full) return { repo: final, commit: full, commitIsHead: false };
   await git(["fetch", "-q", "origin", commit], { cwd: final, allowFailure: true });
   const fetched = await resolveCommit(final, commit);
   if (!fetched) throw new SourceError(`${location}: commit ${commit} not found`);
-  return { repo: final, commit: fetched };
+  return { repo: final, commit: fetched, commitIsHead: false };
 }
 
 async function resolveCommit(repo: string, commit: string): Promise<string | undefined> {
