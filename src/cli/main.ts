@@ -26,8 +26,21 @@ export function buildProgram(output: Output): Command {
   return program;
 }
 
+/**
+ * Graded tests run in their own process groups, so a Ctrl-C at the terminal does not reach
+ * them. Leaving through process.exit runs run-process's exit hook, which kills them.
+ */
+function stopChildrenOnSignals(): void {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    });
+  }
+}
+
 /** Runs the `lancer` command line and resolves to the process exit code. */
 export async function main(argv: string[], output: Output = processOutput()): Promise<number> {
+  stopChildrenOnSignals();
   const program = buildProgram(output);
   try {
     await program.parseAsync(argv);

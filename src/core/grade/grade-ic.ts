@@ -63,7 +63,7 @@ export async function gradeIc(bankTask: BankTask, options: GradeIcOptions): Prom
   let scratch: string | undefined;
   try {
     const source = await ensureSourceRepo(bankTask, options.cacheDir);
-    scratch = await mkdtemp(path.join(options.workRoot, `${bankTask.task.id}-`));
+    scratch = await mkdtemp(path.join(options.workRoot, `lancer-${bankTask.task.id}-`));
     const workspace = path.join(scratch, "ws");
     await createGradingWorkspace(source, workspace);
     const applied = await applyPatch(workspace, options.patch, scratch);

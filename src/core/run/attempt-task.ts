@@ -43,7 +43,7 @@ export async function attemptTask(
       recordedAt: now(),
     };
   }
-  const scratchDir = await mkdtemp(path.join(options.workRoot, `${task.id}-agent-`));
+  const scratchDir = await mkdtemp(path.join(options.workRoot, `lancer-${task.id}-agent-`));
   try {
     if (task.kind === "manager") {
       const submission = await agent.solveManager({ task: publicView(task), scratchDir });
