@@ -2,19 +2,11 @@ import { createReadStream, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execa, execaSync } from "execa";
 import { describe, expect, it } from "vitest";
+import { isRunning } from "../helpers/process-state.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
 import { writeTinyTask } from "../helpers/tiny-bank.ts";
 
 const BIN = path.resolve(import.meta.dirname, "../../bin/lancer.js");
-
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
-}
 
 describe("interrupting lancer run", () => {
   it("kills the graded test's whole process group on Ctrl-C", async () => {
@@ -56,10 +48,10 @@ describe("interrupting lancer run", () => {
         .on("end", () => resolve(Number(text.trim())))
         .on("error", reject);
     });
-    expect(running(sleeper)).toBe(true);
+    expect(isRunning(sleeper)).toBe(true);
     lancer.kill("SIGINT");
     const result = await lancer;
     expect(result.exitCode).toBe(130);
-    expect(running(sleeper)).toBe(false);
+    expect(isRunning(sleeper)).toBe(false);
   });
 });

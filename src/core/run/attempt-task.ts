@@ -45,57 +45,51 @@ export async function attemptTask(
   }
   const scratchDir = await mkdtemp(path.join(options.workRoot, `lancer-${task.id}-agent-`));
   try {
-    if (task.kind === "manager") {
-      const submission = await agent.solveManager({ task: publicView(task), scratchDir });
-      const grade = gradeManager(task, submission.selectedProposalId);
-      const payout = computePayout(task.price_cents, grade.verdict);
-      return {
-        ...entry,
-        outcome: grade.verdict,
-        reason: grade.reason,
-        detail: grade.detail,
-        payoutCents: payout.cents ?? 0,
-        runs: [
-          {
-            selected_proposal_id: submission.selectedProposalId,
-            reason: submission.reason ?? null,
-          },
-        ],
-        ...(submission.usage ? { usage: submission.usage } : {}),
-        recordedAt: now(),
-      };
-    }
-    const submission = await agent.solveIc({
-      task: publicView(task),
-      scratchDir,
-      workspace: async () => {
-        const dir = path.join(scratchDir, "workspace");
-        const baseCommit = await createAgentWorkspace(
-          await ensureSourceRepo(bankTask, options.cacheDir),
-          dir,
-        );
-        return { dir, baseCommit };
-      },
-    });
-    const grade = await gradeIc(bankTask, {
-      patch: submission.patch,
-      runs: options.runs,
-      cacheDir: options.cacheDir,
-      workRoot: options.workRoot,
-    });
-    const payout = computePayout(task.price_cents, grade.verdict);
+    const outcome = task.kind === "manager" ? await attemptManager() : await attemptIc();
+    const payout = computePayout(task.price_cents, outcome.grade.verdict);
     return {
       ...entry,
-      outcome: grade.verdict,
-      reason: grade.reason,
-      detail: grade.detail,
+      outcome: outcome.grade.verdict,
+      reason: outcome.grade.reason,
+      detail: outcome.grade.detail,
       payoutCents: payout.cents ?? 0,
-      testsPassed: grade.testsPassed,
-      testsFailed: grade.testsFailed,
-      runs: grade.runs,
-      ...(submission.usage ? { usage: submission.usage } : {}),
+      ...outcome.extra,
+      ...(outcome.usage ? { usage: outcome.usage } : {}),
       recordedAt: now(),
     };
+
+    async function attemptManager() {
+      const submission = await agent.solveManager({ task: publicView(task), scratchDir });
+      const grade = gradeManager(task, submission.selectedProposalId);
+      const runs = [
+        { selected_proposal_id: submission.selectedProposalId, reason: submission.reason ?? null },
+      ];
+      return { grade, usage: submission.usage, extra: { runs } };
+    }
+
+    async function attemptIc() {
+      const submission = await agent.solveIc({
+        task: publicView(task),
+        scratchDir,
+        workspace: async () => {
+          const dir = path.join(scratchDir, "workspace");
+          const source = await ensureSourceRepo(bankTask, options.cacheDir);
+          return { dir, baseCommit: await createAgentWorkspace(source, dir) };
+        },
+      });
+      const grade = await gradeIc(bankTask, {
+        patch: submission.patch,
+        runs: options.runs,
+        cacheDir: options.cacheDir,
+        workRoot: options.workRoot,
+      });
+      const extra = {
+        testsPassed: grade.testsPassed,
+        testsFailed: grade.testsFailed,
+        runs: grade.runs,
+      };
+      return { grade, usage: submission.usage, extra };
+    }
   } catch (error) {
     const detail = `agent ${agent.name} failed: ${error instanceof Error ? error.message : String(error)}`;
     return {

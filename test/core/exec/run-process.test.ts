@@ -2,19 +2,10 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runProcess, SpawnError } from "../../../src/core/exec/run-process.ts";
+import { isRunning } from "../../helpers/process-state.ts";
 import { tempDir } from "../../helpers/temp-dir.ts";
 
 const dir = tempDir();
-
-/** Whether a process is still running (a killed one not yet reaped is a zombie: not running). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
-}
 
 describe("runProcess", () => {
   it("returns exit code and output without throwing on failure", async () => {
@@ -37,7 +28,7 @@ describe("runProcess", () => {
     expect(result.timedOut).toBe(true);
     expect(result.signal).toBe("SIGKILL");
     const grandchild = Number(readFileSync(pidFile, "utf8"));
-    expect(alive(grandchild)).toBe(false);
+    expect(isRunning(grandchild)).toBe(false);
   });
 
   it("does not wait for background children that keep the output pipe open", async () => {
