@@ -1,4 +1,5 @@
 import os from "node:os";
+import path from "node:path";
 import { InvalidArgumentError } from "commander";
 import { defaultCacheDir } from "../core/workspace/cache-dir.ts";
 
@@ -20,4 +21,9 @@ export interface WorkOptions {
 
 export function workOptionDefaults(): WorkOptions {
   return { cacheDir: defaultCacheDir(), workDir: os.tmpdir() };
+}
+
+/** Graded tests run with the Node that runs Lancer first on PATH, whatever the shell's PATH says. */
+export function testPathPrefix(): string[] {
+  return [path.dirname(process.execPath)];
 }

@@ -6,7 +6,13 @@ import { renderMarkdown } from "../../core/report/render-report.ts";
 import { summarize } from "../../core/report/summarize.ts";
 import { runTasks } from "../../core/run/run-tasks.ts";
 import { loadBank } from "../../core/task/bank.ts";
-import { DEFAULT_LEDGER, DEFAULT_RUN_ID, positiveInt, workOptionDefaults } from "../options.ts";
+import {
+  DEFAULT_LEDGER,
+  DEFAULT_RUN_ID,
+  positiveInt,
+  testPathPrefix,
+  workOptionDefaults,
+} from "../options.ts";
 import { printJson, type Output } from "../output.ts";
 import { createProgress } from "../progress.ts";
 import { selectTasks } from "../select-tasks.ts";
@@ -74,6 +80,7 @@ export function registerRun(program: Command, output: Output): void {
           runs: options.runs,
           cacheDir: options.cacheDir,
           workRoot: options.workDir,
+          pathPrefix: testPathPrefix(),
           onProgress: ({ done, total, entry }) => {
             earned += entry.payoutCents;
             progress.update(done, `${formatCents(earned)} ${entry.taskId}: ${entry.outcome}`);

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import pLimit from "p-limit";
 import { loadBank } from "../../core/task/bank.ts";
 import { validateTask, type TaskValidation } from "../../core/validate/validate-task.ts";
-import { positiveInt, workOptionDefaults } from "../options.ts";
+import { positiveInt, testPathPrefix, workOptionDefaults } from "../options.ts";
 import { printJson, type Output } from "../output.ts";
 import { createProgress } from "../progress.ts";
 import { selectTasks } from "../select-tasks.ts";
@@ -42,6 +42,7 @@ export function registerValidate(program: Command, output: Output): void {
               runs: options.runs,
               cacheDir: options.cacheDir,
               workRoot: options.workDir,
+              pathPrefix: testPathPrefix(),
             });
             progress.update(++done, `${v.taskId}: ${v.status}`);
             return v;

@@ -50,6 +50,8 @@ export interface GradeIcOptions {
   /** Parent folder for the temporary workspace. */
   workRoot: string;
   keepWorkspace?: boolean;
+  /** Folders put first on the tests' PATH (the CLI puts its own Node's there). */
+  pathPrefix?: readonly string[];
 }
 
 /**
@@ -83,7 +85,7 @@ export async function gradeIc(bankTask: BankTask, options: GradeIcOptions): Prom
     await overlayHiddenFiles(hidden, workspace, scratch);
     const runs: GradeRun[] = [];
     for (let index = 1; index <= options.runs; index++) {
-      const { process, evidence } = await runTests(spec, workspace, scratch);
+      const { process, evidence } = await runTests(spec, workspace, scratch, options.pathPrefix);
       const decision = decideRun(spec, evidence);
       const required = new Set([...spec.fail_to_pass, ...spec.pass_to_pass]);
       runs.push({

@@ -24,6 +24,7 @@ export async function runTests(
   spec: TestSpec,
   workspace: string,
   scratchDir: string,
+  pathPrefix: readonly string[] = [],
 ): Promise<{ process: ProcessResult; evidence: RunEvidence }> {
   const resultsFile = spec.results ? path.resolve(workspace, spec.results) : undefined;
   // A results file the candidate shipped must never count as evidence.
@@ -34,7 +35,10 @@ export async function runTests(
   const result = await runProcess("bash", ["-c", spec.command], {
     cwd: workspace,
     timeoutMs: spec.timeout_seconds * 1000,
-    env: gradedTestEnv(home, tmp),
+    env: {
+      ...gradedTestEnv(home, tmp),
+      PATH: [...pathPrefix, process.env.PATH ?? "/usr/bin:/bin"].join(path.delimiter),
+    },
   });
   const text = resultsFile
     ? await readFile(resultsFile, "utf8").catch(() => undefined)

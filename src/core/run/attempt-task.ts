@@ -15,6 +15,7 @@ export interface AttemptOptions {
   runs: number;
   cacheDir: string;
   workRoot: string;
+  pathPrefix?: readonly string[];
 }
 
 /** One agent's attempt at one task, graded and priced, as the ledger entry to write. */
@@ -82,6 +83,7 @@ export async function attemptTask(
         runs: options.runs,
         cacheDir: options.cacheDir,
         workRoot: options.workRoot,
+        ...(options.pathPrefix ? { pathPrefix: options.pathPrefix } : {}),
       });
       const extra = {
         testsPassed: grade.testsPassed,

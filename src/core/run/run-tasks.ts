@@ -11,6 +11,7 @@ export interface RunTasksOptions {
   runs: number;
   cacheDir: string;
   workRoot: string;
+  pathPrefix?: readonly string[];
   onProgress?: (progress: RunProgress) => void;
 }
 

@@ -19,6 +19,7 @@ export interface ValidateOptions {
   runs: number;
   cacheDir: string;
   workRoot: string;
+  pathPrefix?: readonly string[];
 }
 
 /**
