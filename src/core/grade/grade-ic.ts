@@ -68,11 +68,13 @@ export async function gradeIc(bankTask: BankTask, options: GradeIcOptions): Prom
     scratch = await mkdtemp(path.join(options.workRoot, `lancer-${bankTask.task.id}-`));
     const workspace = path.join(scratch, "ws");
     await createGradingWorkspace(source, workspace);
+    const hiddenFiles = readHiddenFiles(bankTask);
+    hiddenFiles.catch(() => undefined);
     const applied = await applyPatch(workspace, options.patch, scratch);
     if (!applied.applied) {
       return { ...emptyGrade("fail", "patch-does-not-apply", applied.errors.join("; ")) };
     }
-    const hidden = await readHiddenFiles(bankTask);
+    const hidden = await hiddenFiles;
     const tamper = findTampering(await changedPaths(workspace), {
       protectedGlobs: bankTask.task.hidden.protected,
       hiddenPaths: hidden.paths,
@@ -118,9 +120,23 @@ export async function gradeIc(bankTask: BankTask, options: GradeIcOptions): Prom
     return errorGrade(`grader failed: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
     // Removal need not delay the verdict; Node keeps running until it is done.
-    if (scratch && !options.keepWorkspace)
-      void rm(scratch, { recursive: true, force: true }).catch(() => undefined);
+    if (scratch && !options.keepWorkspace) removeLater(scratch);
   }
+}
+
+const pendingRemovals = new Set<Promise<void>>();
+
+/** Removes a finished workspace without delaying the verdict. */
+function removeLater(dir: string): void {
+  const removal: Promise<void> = rm(dir, { recursive: true, force: true })
+    .catch(() => undefined)
+    .finally(() => pendingRemovals.delete(removal));
+  pendingRemovals.add(removal);
+}
+
+/** Resolves once every finished workspace has been removed (for benchmarks and tests). */
+export async function settleWorkspaceRemovals(): Promise<void> {
+  await Promise.all(pendingRemovals);
 }
 
 function emptyGrade(verdict: Verdict, reason: VerdictReason, detail: string): IcGrade {

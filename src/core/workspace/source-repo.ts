@@ -12,8 +12,6 @@ export interface SourceRepo {
   repo: string;
   /** Full id of the base commit. */
   commit: string;
-  /** Whether the base commit is the repository's HEAD (so a plain clone checks it out). */
-  commitIsHead: boolean;
 }
 
 export class SourceError extends Error {
@@ -60,7 +58,6 @@ async function repoFromDir(sourceDir: string, cacheDir: string): Promise<SourceR
     return {
       repo: final,
       commit: await gitOutput(["rev-parse", "HEAD"], { cwd: final }),
-      commitIsHead: true,
     };
   }
   const staging = `${final}.${randomUUID()}.tmp`;
@@ -74,7 +71,7 @@ async function repoFromDir(sourceDir: string, cacheDir: string): Promise<SourceR
     await git(["update-ref", "refs/heads/main", commit], { cwd: staging });
     await rm(path.join(staging, "index"), { force: true });
     await publish(staging, final);
-    return { repo: final, commit, commitIsHead: true };
+    return { repo: final, commit };
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;
@@ -100,11 +97,11 @@ async function repoFromGit(
     }
   }
   const full = await resolveCommit(final, commit);
-  if (full) return { repo: final, commit: full, commitIsHead: false };
+  if (full) return { repo: final, commit: full };
   await git(["fetch", "-q", "origin", commit], { cwd: final, allowFailure: true });
   const fetched = await resolveCommit(final, commit);
   if (!fetched) throw new SourceError(`${location}: commit ${commit} not found`);
-  return { repo: final, commit: fetched, commitIsHead: false };
+  return { repo: final, commit: fetched };
 }
 
 async function resolveCommit(repo: string, commit: string): Promise<string | undefined> {

@@ -1,20 +1,30 @@
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { git, gitOutput } from "../git/git.ts";
 import type { SourceRepo } from "./source-repo.ts";
 
 /**
- * A grading workspace: a cheap clone (objects shared with the cache) with the base
- * commit checked out. History is irrelevant here: no model ever sees this folder's .git.
+ * A grading workspace: a repository whose objects are the cache's (through `alternates`, as
+ * `git clone --shared` sets up) with the base commit checked out as a detached HEAD. Written
+ * by hand, it costs one git process instead of a clone's dozen steps. History is irrelevant
+ * here: no model ever sees this folder's .git.
  */
 export async function createGradingWorkspace(source: SourceRepo, dir: string): Promise<void> {
-  await mkdir(path.dirname(dir), { recursive: true });
-  await git(["clone", "-q", "--shared", "--no-checkout", source.repo, dir], {
-    cwd: path.dirname(dir),
-  });
-  await git(["-c", "advice.detachedHead=false", "checkout", "-q", "--detach", source.commit], {
-    cwd: dir,
-  });
+  const dotGit = path.join(dir, ".git");
+  await mkdir(path.join(dotGit, "objects", "info"), { recursive: true });
+  await mkdir(path.join(dotGit, "refs"), { recursive: true });
+  await Promise.all([
+    writeFile(path.join(dotGit, "HEAD"), `${source.commit}\n`),
+    writeFile(
+      path.join(dotGit, "config"),
+      "[core]\n\trepositoryformatversion = 0\n\tbare = false\n",
+    ),
+    writeFile(
+      path.join(dotGit, "objects", "info", "alternates"),
+      `${path.join(source.repo, "objects")}\n`,
+    ),
+  ]);
+  await git(["read-tree", "-u", "--reset", "HEAD"], { cwd: dir });
 }
 
 /**
