@@ -7,7 +7,7 @@ import { applyPatch, changedPaths, type ApplyMethod } from "./apply-patch.ts";
 import { decideRun } from "./decide-run.ts";
 import { overlayHiddenFiles, readHiddenFiles } from "./hidden-files.ts";
 import { runTests } from "./run-tests.ts";
-import { findTampering, type TamperFinding } from "./tamper.ts";
+import { findEscapingSymlinks, findTampering, type TamperFinding } from "./tamper.ts";
 import { combineVerdicts, type Verdict, type VerdictReason } from "./verdict.ts";
 import type { TestResult } from "./results/types.ts";
 
@@ -75,11 +75,15 @@ export async function gradeIc(bankTask: BankTask, options: GradeIcOptions): Prom
       return { ...emptyGrade("fail", "patch-does-not-apply", applied.errors.join("; ")) };
     }
     const hidden = await hiddenFiles;
-    const tamper = findTampering(await changedPaths(workspace), {
-      protectedGlobs: bankTask.task.hidden.protected,
-      hiddenPaths: hidden.paths,
-      acceptableFolders: bankTask.task.hidden.acceptable_folders,
-    });
+    const changed = await changedPaths(workspace);
+    const tamper = [
+      ...findTampering(changed, {
+        protectedGlobs: bankTask.task.hidden.protected,
+        hiddenPaths: hidden.paths,
+        acceptableFolders: bankTask.task.hidden.acceptable_folders,
+      }),
+      ...(await findEscapingSymlinks(workspace, changed)),
+    ];
     if (tamper.length > 0) {
       const detail = tamper.map((t) => `${t.path} ${t.why}`).join("; ");
       return { ...emptyGrade("fail", "tamper", detail), applyMethod: applied.method, tamper };

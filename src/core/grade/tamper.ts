@@ -1,3 +1,5 @@
+import { lstat, readlink } from "node:fs/promises";
+import path from "node:path";
 import picomatch from "picomatch";
 
 export interface TamperFinding {
@@ -24,6 +26,9 @@ export function findTampering(changed: readonly string[], rules: TamperRules): T
   const findings: TamperFinding[] = [];
   for (const file of changed) {
     if (hidden.has(file)) findings.push({ path: file, why: "is a hidden test file" });
+    else if (rules.hiddenPaths.some((h) => h.startsWith(`${file}/`))) {
+      findings.push({ path: file, why: "replaces a folder that holds hidden test files" });
+    }
     else if (rules.protectedGlobs.length > 0 && isProtected(file)) {
       findings.push({ path: file, why: "is protected test infrastructure" });
     } else if (folders.length > 0 && !folders.some((f) => file === f || file.startsWith(`${f}/`))) {
@@ -31,6 +36,25 @@ export function findTampering(changed: readonly string[], rules: TamperRules): T
         path: file,
         why: `is outside the acceptable folders (${folders.join(", ")})`,
       });
+    }
+  }
+  return findings;
+}
+
+/**
+ * Lists changed paths that are symbolic links pointing outside the workspace: through them,
+ * the overlay of hidden tests or the tests themselves would reach files elsewhere.
+ */
+export async function findEscapingSymlinks(workspace: string, changed: readonly string[]): Promise<TamperFinding[]> {
+  const root = path.resolve(workspace);
+  const findings: TamperFinding[] = [];
+  for (const file of changed) {
+    const full = path.join(root, file);
+    const info = await lstat(full).catch(() => undefined);
+    if (!info?.isSymbolicLink()) continue;
+    const target = path.resolve(path.dirname(full), await readlink(full));
+    if (target !== root && !target.startsWith(`${root}${path.sep}`)) {
+      findings.push({ path: file, why: "is a symbolic link leaving the workspace" });
     }
   }
   return findings;

@@ -72,6 +72,24 @@ describe("gradeIc", () => {
     expect(result.detail).toContain("README.md is outside the acceptable folders (lib)");
   });
 
+  it("reports a symbolic link that leaves the workspace as tampering", async () => {
+    const link = [
+      "diff --git a/lib/evil b/lib/evil",
+      "new file mode 120000",
+      "--- /dev/null",
+      "+++ b/lib/evil",
+      "@@ -0,0 +1 @@",
+      "+/etc/passwd",
+      "\\ No newline at end of file",
+      "",
+    ].join("\n");
+    const result = await grade(gold + link);
+    expect(result.reason).toBe("tamper");
+    expect(result.tamper).toEqual([
+      { path: "lib/evil", why: "is a symbolic link leaving the workspace" },
+    ]);
+  });
+
   it("falls back to fuzzier application when the context has drifted", async () => {
     // Context lines that do not match the base exactly: git apply refuses, patch --fuzz accepts.
     const drifted = [
