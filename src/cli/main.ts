@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { registerCheckout } from "./commands/checkout.ts";
+import { registerGrade } from "./commands/grade.ts";
 import { registerImport } from "./commands/import.ts";
 import { registerReport } from "./commands/report.ts";
 import { registerRun } from "./commands/run.ts";
@@ -18,6 +19,7 @@ export function buildProgram(output: Output): Command {
     registerTasks,
     registerCheckout,
     registerRun,
+    registerGrade,
     registerReport,
     registerValidate,
   ]) {

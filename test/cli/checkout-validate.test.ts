@@ -82,7 +82,7 @@ describe("lancer validate", () => {
 describe("lancer --help", () => {
   it("documents every command", async () => {
     const top = await runLancer(["--help"]);
-    for (const command of ["import", "tasks", "checkout", "run", "report", "validate"]) {
+    for (const command of ["import", "tasks", "checkout", "run", "grade", "report", "validate"]) {
       expect(top.stdout).toContain(command);
       const help = await runLancer([command, "--help"]);
       expect(help.exitCode).toBe(0);

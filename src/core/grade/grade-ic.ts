@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
 import type { BankTask } from "../task/bank.ts";
-import { ensureSourceRepo } from "../workspace/source-repo.ts";
+import type { TestSpec } from "../task/schema.ts";
+import { ensureSourceRepo, type SourceRepo } from "../workspace/source-repo.ts";
 import { createGradingWorkspace } from "../workspace/workspace.ts";
 import { applyPatch, changedPaths, type ApplyMethod } from "./apply-patch.ts";
 import { decideRun } from "./decide-run.ts";
@@ -37,6 +38,8 @@ export interface IcGrade {
   runs: GradeRun[];
   testsPassed: number;
   testsFailed: number;
+  /** Where the workspace was kept, with `keepWorkspace`. */
+  workspace?: string;
 }
 
 export interface GradeIcOptions {
@@ -66,66 +69,85 @@ export async function gradeIc(bankTask: BankTask, options: GradeIcOptions): Prom
   try {
     const source = await ensureSourceRepo(bankTask, options.cacheDir);
     scratch = await mkdtemp(path.join(options.workRoot, `lancer-${bankTask.task.id}-`));
-    const workspace = path.join(scratch, "ws");
-    await createGradingWorkspace(source, workspace);
-    const hiddenFiles = readHiddenFiles(bankTask);
-    hiddenFiles.catch(() => undefined);
-    const applied = await applyPatch(workspace, options.patch, scratch);
-    if (!applied.applied) {
-      return { ...emptyGrade("fail", "patch-does-not-apply", applied.errors.join("; ")) };
-    }
-    const hidden = await hiddenFiles;
-    const changed = await changedPaths(workspace);
-    const tamper = [
-      ...findTampering(changed, {
-        protectedGlobs: bankTask.task.hidden.protected,
-        hiddenPaths: hidden.paths,
-        acceptableFolders: bankTask.task.hidden.acceptable_folders,
-      }),
-      ...(await findEscapingSymlinks(workspace, changed)),
-    ];
-    if (tamper.length > 0) {
-      const detail = tamper.map((t) => `${t.path} ${t.why}`).join("; ");
-      return { ...emptyGrade("fail", "tamper", detail), applyMethod: applied.method, tamper };
-    }
-    await overlayHiddenFiles(hidden, workspace, scratch);
-    const runs: GradeRun[] = [];
-    for (let index = 1; index <= options.runs; index++) {
-      const { process, evidence } = await runTests(spec, workspace, scratch, options.pathPrefix);
-      const decision = decideRun(spec, evidence);
-      const required = new Set([...spec.fail_to_pass, ...spec.pass_to_pass]);
-      runs.push({
-        index,
-        verdict: decision.verdict,
-        reason: decision.reason,
-        detail: decision.detail,
-        exitCode: process.exitCode,
-        durationMs: process.durationMs,
-        tests: keepForReport(decision.tests, required),
-        testsPassed: decision.tests.filter((t) => t.status === "passed").length,
-        testsFailed: decision.tests.filter((t) => t.status === "failed" || t.status === "error")
-          .length,
-        outputTail: (process.stdout + process.stderr).slice(-OUTPUT_TAIL_CHARS),
-      });
-      if (decision.verdict === "pass" && !options.allRuns) break;
-    }
-    const verdict = combineVerdicts(runs.map((r) => r.verdict));
-    const deciding = runs.find((r) => r.verdict === verdict) ?? runs[0]!;
-    return {
-      verdict,
-      reason: deciding.reason,
-      detail: deciding.detail,
-      applyMethod: applied.method,
-      runs,
-      testsPassed: deciding.testsPassed,
-      testsFailed: deciding.testsFailed,
-    };
+    const grade = await gradeInScratch(bankTask, spec, source, scratch, options);
+    return options.keepWorkspace ? { ...grade, workspace: path.join(scratch, "ws") } : grade;
   } catch (error) {
     return errorGrade(`grader failed: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
     // Removal need not delay the verdict; Node keeps running until it is done.
     if (scratch && !options.keepWorkspace) removeLater(scratch);
   }
+}
+
+async function gradeInScratch(
+  bankTask: BankTask,
+  spec: TestSpec,
+  source: SourceRepo,
+  scratch: string,
+  options: GradeIcOptions,
+): Promise<IcGrade> {
+  const workspace = path.join(scratch, "ws");
+  const hiddenFiles = readHiddenFiles(bankTask);
+  hiddenFiles.catch(() => undefined);
+  await createGradingWorkspace(source, workspace);
+  const applied = await applyPatch(workspace, options.patch, scratch);
+  if (!applied.applied)
+    return emptyGrade("fail", "patch-does-not-apply", applied.errors.join("; "));
+  const hidden = await hiddenFiles;
+  const changed = await changedPaths(workspace);
+  const tamper = [
+    ...findTampering(changed, {
+      protectedGlobs: bankTask.task.hidden.protected,
+      hiddenPaths: hidden.paths,
+      acceptableFolders: bankTask.task.hidden.acceptable_folders,
+    }),
+    ...(await findEscapingSymlinks(workspace, changed)),
+  ];
+  if (tamper.length > 0) {
+    const detail = tamper.map((t) => `${t.path} ${t.why}`).join("; ");
+    return { ...emptyGrade("fail", "tamper", detail), applyMethod: applied.method, tamper };
+  }
+  await overlayHiddenFiles(hidden, workspace, scratch);
+  const runs: GradeRun[] = [];
+  for (let index = 1; index <= options.runs; index++) {
+    runs.push(await runOnce(index, spec, workspace, scratch, options.pathPrefix));
+    if (runs.at(-1)!.verdict === "pass" && !options.allRuns) break;
+  }
+  const verdict = combineVerdicts(runs.map((r) => r.verdict));
+  const deciding = runs.find((r) => r.verdict === verdict) ?? runs[0]!;
+  return {
+    verdict,
+    reason: deciding.reason,
+    detail: deciding.detail,
+    applyMethod: applied.method,
+    runs,
+    testsPassed: deciding.testsPassed,
+    testsFailed: deciding.testsFailed,
+  };
+}
+
+async function runOnce(
+  index: number,
+  spec: TestSpec,
+  workspace: string,
+  scratch: string,
+  pathPrefix: readonly string[] | undefined,
+): Promise<GradeRun> {
+  const { process, evidence } = await runTests(spec, workspace, scratch, pathPrefix);
+  const decision = decideRun(spec, evidence);
+  const required = new Set([...spec.fail_to_pass, ...spec.pass_to_pass]);
+  return {
+    index,
+    verdict: decision.verdict,
+    reason: decision.reason,
+    detail: decision.detail,
+    exitCode: process.exitCode,
+    durationMs: process.durationMs,
+    tests: keepForReport(decision.tests, required),
+    testsPassed: decision.tests.filter((t) => t.status === "passed").length,
+    testsFailed: decision.tests.filter((t) => t.status === "failed" || t.status === "error").length,
+    outputTail: (process.stdout + process.stderr).slice(-OUTPUT_TAIL_CHARS),
+  };
 }
 
 const pendingRemovals = new Set<Promise<void>>();

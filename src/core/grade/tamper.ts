@@ -28,8 +28,7 @@ export function findTampering(changed: readonly string[], rules: TamperRules): T
     if (hidden.has(file)) findings.push({ path: file, why: "is a hidden test file" });
     else if (rules.hiddenPaths.some((h) => h.startsWith(`${file}/`))) {
       findings.push({ path: file, why: "replaces a folder that holds hidden test files" });
-    }
-    else if (rules.protectedGlobs.length > 0 && isProtected(file)) {
+    } else if (rules.protectedGlobs.length > 0 && isProtected(file)) {
       findings.push({ path: file, why: "is protected test infrastructure" });
     } else if (folders.length > 0 && !folders.some((f) => file === f || file.startsWith(`${f}/`))) {
       findings.push({
@@ -45,7 +44,10 @@ export function findTampering(changed: readonly string[], rules: TamperRules): T
  * Lists changed paths that are symbolic links pointing outside the workspace: through them,
  * the overlay of hidden tests or the tests themselves would reach files elsewhere.
  */
-export async function findEscapingSymlinks(workspace: string, changed: readonly string[]): Promise<TamperFinding[]> {
+export async function findEscapingSymlinks(
+  workspace: string,
+  changed: readonly string[],
+): Promise<TamperFinding[]> {
   const root = path.resolve(workspace);
   const findings: TamperFinding[] = [];
   for (const file of changed) {

@@ -1,0 +1,118 @@
+import { readFile } from "node:fs/promises";
+import type { Command } from "commander";
+import { gradeIc, type IcGrade } from "../../core/grade/grade-ic.ts";
+import { gradeManager, type ManagerGrade } from "../../core/grade/grade-manager.ts";
+import type { Verdict } from "../../core/grade/verdict.ts";
+import { formatCents } from "../../core/money.ts";
+import { computePayout } from "../../core/payout.ts";
+import { findTask, gradability } from "../../core/task/bank.ts";
+import type { TaskFile } from "../../core/task/schema.ts";
+import { positiveInt, testPathPrefix, workOptionDefaults } from "../options.ts";
+import { printJson, UsageError, type Output } from "../output.ts";
+
+interface GradeOptions {
+  patch?: string;
+  select?: string;
+  runs: number;
+  keep?: boolean;
+  cacheDir: string;
+  workDir: string;
+  json?: boolean;
+}
+
+/** Exit codes of `lancer grade`, so that scripts can branch on the verdict. */
+const EXIT_CODES: Record<Verdict, number> = { pass: 0, fail: 1, error: 2 };
+
+async function readPatch(file: string): Promise<string> {
+  if (file === "-") {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString("utf8");
+  }
+  return readFile(file, "utf8").catch((error: Error) => {
+    throw new UsageError(`--patch: ${file} cannot be read: ${error.message}`);
+  });
+}
+
+export function registerGrade(program: Command, output: Output): void {
+  const defaults = workOptionDefaults();
+  program
+    .command("grade")
+    .description(
+      "grade one candidate for one task: a patch for an IC task, a proposal for a manager task",
+    )
+    .argument("<bank>", "bank folder")
+    .argument("<task-id>", "task id")
+    .option(
+      "--patch <file>",
+      "IC task: the candidate as a unified diff against the base ('-' for stdin)",
+    )
+    .option("--select <id>", "manager task: the proposal chosen")
+    .option("--runs <n>", "test runs; passes if any run passes", positiveInt, 3)
+    .option("--keep", "keep the grading workspace and print where it is")
+    .option("--cache-dir <dir>", "where base repositories are cached", defaults.cacheDir)
+    .option("--work-dir <dir>", "where the temporary workspace is made", defaults.workDir)
+    .option("--json", "print JSON")
+    .addHelpText("after", "\nExit code: 0 pass, 1 fail, 2 error (the grader could not decide).")
+    .action(async (bankDir: string, taskId: string, options: GradeOptions) => {
+      const { task, dir } = await findTask(bankDir, taskId);
+      const gradable = gradability(task);
+      if (!gradable.gradable)
+        throw new UsageError(`${taskId} cannot be graded here: ${gradable.reason}`);
+      if (task.kind === "manager") {
+        if (options.select === undefined || !/^\d+$/.test(options.select)) {
+          throw new UsageError(`${taskId} is a manager task: pass --select <proposal id>`);
+        }
+        const grade = gradeManager(task, Number(options.select));
+        report(output, task, grade, [], options.json);
+        return;
+      }
+      if (options.patch === undefined)
+        throw new UsageError(`${taskId} is an IC task: pass --patch <file>`);
+      const grade = await gradeIc(
+        { task, dir },
+        {
+          patch: await readPatch(options.patch),
+          runs: options.runs,
+          cacheDir: options.cacheDir,
+          workRoot: options.workDir,
+          keepWorkspace: Boolean(options.keep),
+          pathPrefix: testPathPrefix(),
+        },
+      );
+      const lines = grade.runs.map(
+        (run) =>
+          `  run ${run.index}: ${run.verdict} (${run.reason}) ${run.testsPassed} passed, ${run.testsFailed} failed, ${run.durationMs} ms`,
+      );
+      if (grade.workspace) lines.push(`workspace kept at ${grade.workspace}`);
+      report(output, task, grade, lines, options.json);
+    });
+}
+
+function report(
+  output: Output,
+  task: TaskFile,
+  grade: IcGrade | ManagerGrade,
+  details: string[],
+  json: boolean | undefined,
+): void {
+  const payout = computePayout(task.price_cents, grade.verdict);
+  output.setExitCode(EXIT_CODES[grade.verdict]);
+  if (json) {
+    printJson(output, {
+      task_id: task.id,
+      kind: task.kind,
+      price_cents: task.price_cents,
+      payout_cents: payout.cents,
+      ...grade,
+    });
+    return;
+  }
+  output.result(`${grade.verdict} (${grade.reason}): ${grade.detail}`);
+  for (const line of details) output.result(line);
+  output.result(
+    payout.cents === null
+      ? "payout: none (grading error)"
+      : `payout: ${formatCents(payout.cents)} of ${formatCents(task.price_cents)}`,
+  );
+}

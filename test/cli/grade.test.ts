@@ -1,0 +1,78 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { execa } from "execa";
+import { describe, expect, it } from "vitest";
+import { runLancer, runLancerJson } from "../helpers/run-lancer.ts";
+import { tempDir } from "../helpers/temp-dir.ts";
+import { writeTinyManagerTask, writeTinyTask } from "../helpers/tiny-bank.ts";
+
+const dir = tempDir();
+const bank = path.join(dir, "bank");
+const taskDir = writeTinyTask(bank, "tiny-add");
+writeTinyManagerTask(bank, "tiny-manager", 2);
+const env = { LANCER_CACHE_DIR: path.join(dir, "cache") };
+const gold = path.join(taskDir, "gold.patch");
+const empty = path.join(dir, "empty.patch");
+writeFileSync(empty, "");
+
+describe("lancer grade", () => {
+  it("passes the gold patch with exit code 0 and the price as payout", async () => {
+    const result = await runLancerJson<{ verdict: string; payout_cents: number; runs: unknown[] }>(
+      ["grade", bank, "tiny-add", "--patch", gold],
+      { env },
+    );
+    expect(result).toMatchObject({ exitCode: 0, verdict: "pass", payout_cents: 50_000 });
+    expect(result.runs).toHaveLength(1);
+  });
+
+  it("fails an empty patch with exit code 1, running every run", async () => {
+    const result = await runLancer(["grade", bank, "tiny-add", "--patch", empty, "--runs", "2"], {
+      env,
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain("fail (tests-failed): failed: add adds");
+    expect(result.stdout).toMatch(/run 2: fail/);
+    expect(result.stdout).toContain("payout: $0 of $500");
+  });
+
+  it("reads the patch from stdin and keeps the workspace when asked", async () => {
+    const bin = path.resolve(import.meta.dirname, "../../bin/lancer.js");
+    const result = await execa(
+      process.execPath,
+      [bin, "grade", bank, "tiny-add", "--patch", "-", "--keep", "--json"],
+      {
+        env: { ...env, CI: "true" },
+        input: readFileSync(gold),
+      },
+    );
+    const grade = JSON.parse(result.stdout) as { verdict: string; workspace: string };
+    expect(grade.verdict).toBe("pass");
+    expect(readFileSync(path.join(grade.workspace, "lib", "add.sh"), "utf8")).toContain("$1 + $2");
+    expect(existsSync(path.join(grade.workspace, "test", "run.sh"))).toBe(true);
+  });
+
+  it("grades a manager task's selection", async () => {
+    expect((await runLancer(["grade", bank, "tiny-manager", "--select", "2"])).exitCode).toBe(0);
+    const wrong = await runLancerJson<{ verdict: string; reason: string }>([
+      "grade",
+      bank,
+      "tiny-manager",
+      "--select",
+      "1",
+    ]);
+    expect(wrong).toMatchObject({ exitCode: 1, verdict: "fail", reason: "wrong-proposal" });
+  });
+
+  it("says which input a task kind needs", async () => {
+    expect((await runLancer(["grade", bank, "tiny-add"])).stderr).toContain(
+      "tiny-add is an IC task: pass --patch <file>",
+    );
+    expect((await runLancer(["grade", bank, "tiny-manager"])).stderr).toContain(
+      "pass --select <proposal id>",
+    );
+    expect(
+      (await runLancer(["grade", bank, "tiny-add", "--patch", path.join(dir, "none.patch")]))
+        .stderr,
+    ).toContain("none.patch cannot be read");
+  });
+});
