@@ -82,8 +82,13 @@ export function gradability(
   task: TaskFile,
 ): { gradable: true } | { gradable: false; reason: string } {
   if (task.kind === "manager") return { gradable: true };
-  if (task.hidden.test) return { gradable: true };
-  return { gradable: false, reason: task.hidden.graded_externally ?? "no test command" };
+  if (task.hidden.graded_externally)
+    return { gradable: false, reason: task.hidden.graded_externally };
+  if (!task.hidden.test) return { gradable: false, reason: "no test command" };
+  if (task.source && "external" in task.source) {
+    return { gradable: false, reason: `the base of ${task.source.repo} is not available here` };
+  }
+  return { gradable: true };
 }
 
 export async function readOptionalFile(file: string): Promise<string | undefined> {
