@@ -4,6 +4,7 @@ import { registerGrade } from "./commands/grade.ts";
 import { registerImport } from "./commands/import.ts";
 import { registerReport } from "./commands/report.ts";
 import { registerRun } from "./commands/run.ts";
+import { registerSandbox } from "./commands/sandbox.ts";
 import { registerTasks } from "./commands/tasks.ts";
 import { registerValidate } from "./commands/validate.ts";
 import { processOutput, UsageError, type Output } from "./output.ts";
@@ -22,6 +23,7 @@ export function buildProgram(output: Output): Command {
     registerGrade,
     registerReport,
     registerValidate,
+    registerSandbox,
   ]) {
     register(program, output);
   }

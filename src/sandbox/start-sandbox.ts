@@ -1,0 +1,230 @@
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { issueToken, newToken } from "./auth/tokens.ts";
+import { onPush } from "./events/on-push.ts";
+import { createGitHandler } from "./git/http-backend.ts";
+import { RateLimiter } from "./http/limits.ts";
+import { Router } from "./http/router.ts";
+import { createSandboxServer } from "./http/server.ts";
+import { registerAllRoutes } from "./routes/index.ts";
+import type { Sandbox } from "./sandbox.ts";
+import type { PermissionSet } from "./state/model.ts";
+import { Store, timestamp } from "./state/store.ts";
+import { WebhookDispatcher } from "./webhooks/dispatcher.ts";
+
+/** What Lancer's app asks for: the least it needs, each for a reason (see app.yml). */
+export const APP_PERMISSIONS: PermissionSet = {
+  metadata: "read",
+  administration: "write",
+  contents: "write",
+  issues: "write",
+  pull_requests: "write",
+  checks: "write",
+  actions: "write",
+  workflows: "write",
+};
+
+export const APP_EVENTS = [
+  "issues",
+  "issue_comment",
+  "pull_request",
+  "pull_request_review",
+  "push",
+  "check_run",
+  "check_suite",
+  "workflow_run",
+  "workflow_job",
+  "installation",
+];
+
+export interface SandboxOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  stateDir: string;
+  org?: string;
+  webhookUrl?: string;
+  /** Switch on GitHub's secondary limits (80 content creations a minute, 500 an hour by default). */
+  secondaryLimits?: boolean | { perMinute: number; perHour: number };
+}
+
+/** The facts written to `sandbox.json`: where it is and the credentials to use it. */
+export interface SandboxInfo {
+  url: string;
+  apiUrl: string;
+  org: string;
+  tokens: { admin: string; agent: string };
+  users: { admin: string; agent: string };
+  app: {
+    id: number;
+    slug: string;
+    privateKeyPath: string;
+    webhookSecret: string;
+    webhookUrl: string | null;
+    installationId: number;
+  };
+  stateDir: string;
+}
+
+export interface RunningSandbox extends SandboxInfo {
+  sandbox: Sandbox;
+  /** Points the app's webhooks somewhere else (as the app settings page does). */
+  setWebhookUrl(url: string | null): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a local GitHub on 127.0.0.1: an org, an admin and an agent user with tokens, a
+ * GitHub App installed on the org, REST under `/api/v3`, git over HTTP, webhooks. The state
+ * lives in memory and in `stateDir` (bare repositories, the app's key, sandbox.json); each
+ * start begins afresh.
+ */
+export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
+  const stateDir = path.resolve(options.stateDir);
+  const gitRoot = path.join(stateDir, "git");
+  await rm(gitRoot, { recursive: true, force: true });
+  await mkdir(gitRoot, { recursive: true });
+  const store = new Store();
+  const router = new Router();
+  registerAllRoutes(router);
+  const secondary =
+    typeof options.secondaryLimits === "object"
+      ? { enabled: true, ...options.secondaryLimits }
+      : { enabled: Boolean(options.secondaryLimits), perMinute: 80, perHour: 500 };
+  const sandbox: Sandbox = {
+    store,
+    router,
+    url: "",
+    apiUrl: "",
+    stateDir,
+    gitRoot,
+    webhooks: new WebhookDispatcher(store),
+    limits: { secondary },
+    limiter: new RateLimiter(),
+    stats: { byRoute: new Map(), byToken: new Map() },
+  };
+  const server = createSandboxServer(
+    sandbox,
+    createGitHandler(
+      sandbox,
+      (repo, updates, principal) => void onPush(sandbox, repo, updates, principal),
+    ),
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  sandbox.url = `http://127.0.0.1:${port}`;
+  sandbox.apiUrl = `${sandbox.url}/api/v3`;
+
+  const info = await seedIdentity(sandbox, options);
+  const write = () =>
+    writeFile(path.join(stateDir, "sandbox.json"), `${JSON.stringify(info, null, 2)}\n`);
+  await write();
+  return {
+    ...info,
+    sandbox,
+    async setWebhookUrl(url) {
+      store.apps.get(info.app.id)!.webhookUrl = url;
+      info.app.webhookUrl = url;
+      await write();
+    },
+    async stop() {
+      await sandbox.webhooks.idle();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+async function seedIdentity(sandbox: Sandbox, options: SandboxOptions): Promise<SandboxInfo> {
+  const { store } = sandbox;
+  const now = timestamp();
+  const user = (login: string, type: "User" | "Bot" = "User") => {
+    const id = store.nextId();
+    store.users.set(id, {
+      id,
+      login,
+      type,
+      siteAdmin: false,
+      name: login,
+      email: `${login}@sandbox.invalid`,
+      createdAt: now,
+    });
+    return id;
+  };
+  const adminId = user("lancer-admin");
+  const agentId = user("lancer-agent");
+  const orgId = store.nextId();
+  const orgLogin = options.org ?? "arena";
+  store.orgs.set(orgId, {
+    id: orgId,
+    login: orgLogin,
+    description: "Lancer's arena",
+    createdAt: now,
+    members: new Map([[adminId, "admin"]]),
+  });
+
+  const adminToken = newToken("ghp_");
+  issueToken(
+    store,
+    { kind: "user", userId: adminId, token: adminToken, scopes: ["repo", "workflow", "admin:org"] },
+    null,
+  );
+  const agentToken = newToken("ghp_");
+  issueToken(store, { kind: "user", userId: agentId, token: agentToken, scopes: ["repo"] }, null);
+
+  const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const privateKeyPath = path.join(sandbox.stateDir, "app.private-key.pem");
+  await writeFile(privateKeyPath, privateKey.export({ type: "pkcs1", format: "pem" }), {
+    mode: 0o600,
+  });
+  const appId = store.nextId();
+  const botUserId = user("lancer[bot]", "Bot");
+  const webhookSecret = randomBytes(24).toString("hex");
+  store.apps.set(appId, {
+    id: appId,
+    slug: "lancer",
+    name: "Lancer",
+    ownerId: orgId,
+    clientId: `Iv1.${randomBytes(8).toString("hex")}`,
+    publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
+    privateKeyPath,
+    webhookSecret,
+    webhookUrl: options.webhookUrl ?? null,
+    permissions: APP_PERMISSIONS,
+    events: APP_EVENTS,
+    botUserId,
+    createdAt: now,
+  });
+  const installationId = store.nextId();
+  store.installations.set(installationId, {
+    id: installationId,
+    appId,
+    accountId: orgId,
+    permissions: APP_PERMISSIONS,
+    events: APP_EVENTS,
+    repositories: "all",
+    createdAt: now,
+  });
+  return {
+    url: sandbox.url,
+    apiUrl: sandbox.apiUrl,
+    org: orgLogin,
+    tokens: { admin: adminToken, agent: agentToken },
+    users: { admin: "lancer-admin", agent: "lancer-agent" },
+    app: {
+      id: appId,
+      slug: "lancer",
+      privateKeyPath,
+      webhookSecret,
+      webhookUrl: options.webhookUrl ?? null,
+      installationId,
+    },
+    stateDir: sandbox.stateDir,
+  };
+}

@@ -1,0 +1,305 @@
+/** What the sandbox holds. Plain data: serializers turn it into GitHub's shapes. */
+
+export type Role = "admin" | "maintain" | "write" | "triage" | "read";
+export type Access = "read" | "write" | "admin";
+
+export interface User {
+  id: number;
+  login: string;
+  type: "User" | "Bot" | "Organization";
+  siteAdmin: boolean;
+  name: string | null;
+  email: string | null;
+  createdAt: string;
+}
+
+export interface Org {
+  id: number;
+  login: string;
+  description: string | null;
+  createdAt: string;
+  /** Member user ids with their org role. */
+  members: Map<number, "admin" | "member">;
+}
+
+export interface Repo {
+  id: number;
+  name: string;
+  ownerId: number;
+  private: boolean;
+  description: string | null;
+  homepage: string | null;
+  defaultBranch: string;
+  hasIssues: boolean;
+  hasProjects: boolean;
+  hasWiki: boolean;
+  archived: boolean;
+  createdAt: string;
+  updatedAt: string;
+  pushedAt: string | null;
+  /** Bare repository on disk. */
+  gitDir: string;
+  /** Collaborators and their roles (org admins are admins of every repo). */
+  collaborators: Map<number, Role>;
+  /** Next number for an issue or pull request (they share the sequence, as on GitHub). */
+  nextNumber: number;
+}
+
+/** Permissions as GitHub Apps and workflow tokens carry them: `{ contents: "write", ... }`. */
+export type PermissionSet = Record<string, "read" | "write" | "admin">;
+
+export interface App {
+  id: number;
+  slug: string;
+  name: string;
+  ownerId: number;
+  clientId: string;
+  /** PEM public key that verifies the app's JWTs. */
+  publicKeyPem: string;
+  privateKeyPath: string;
+  webhookSecret: string;
+  webhookUrl: string | null;
+  permissions: PermissionSet;
+  events: string[];
+  /** The app's bot user, author of what its installation tokens create. */
+  botUserId: number;
+  createdAt: string;
+}
+
+export interface Installation {
+  id: number;
+  appId: number;
+  accountId: number;
+  permissions: PermissionSet;
+  events: string[];
+  /** "all" or the ids of the selected repositories. */
+  repositories: "all" | number[];
+  createdAt: string;
+}
+
+export type Principal =
+  | { kind: "anonymous" }
+  | {
+      kind: "user";
+      userId: number;
+      token: string;
+      /** Classic token scopes; `workflow` lets pushes change `.github/workflows/`. */
+      scopes: string[];
+    }
+  | { kind: "app"; appId: number }
+  | {
+      kind: "installation";
+      installationId: number;
+      token: string;
+      permissions: PermissionSet;
+      repositoryIds: "all" | number[];
+    }
+  | {
+      /** A workflow run's GITHUB_TOKEN: one repository, the permissions of the workflow. */
+      kind: "workflow";
+      token: string;
+      repoId: number;
+      permissions: PermissionSet;
+      botUserId: number;
+    };
+
+export interface TokenRecord {
+  token: string;
+  principal: Principal;
+  expiresAt: string | null;
+}
+
+export interface Label {
+  id: number;
+  repoId: number;
+  name: string;
+  color: string;
+  description: string | null;
+  default: boolean;
+}
+
+export interface Issue {
+  id: number;
+  repoId: number;
+  number: number;
+  title: string;
+  body: string | null;
+  userId: number;
+  state: "open" | "closed";
+  stateReason: "completed" | "not_planned" | "reopened" | null;
+  locked: boolean;
+  labelIds: number[];
+  assigneeIds: number[];
+  comments: number;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  closedById: number | null;
+  /** Set when this issue is the conversation of a pull request. */
+  pullRequestId: number | null;
+}
+
+export interface IssueComment {
+  id: number;
+  repoId: number;
+  issueNumber: number;
+  userId: number;
+  body: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Reaction {
+  id: number;
+  userId: number;
+  content: "+1" | "-1" | "laugh" | "confused" | "heart" | "hooray" | "rocket" | "eyes";
+  /** What was reacted to. */
+  subject:
+    { kind: "issue"; repoId: number; number: number } | { kind: "comment"; commentId: number };
+  createdAt: string;
+}
+
+export interface PullRequest {
+  id: number;
+  repoId: number;
+  number: number;
+  /** The issue that carries the title, body, labels and comments. */
+  issueId: number;
+  headRef: string;
+  headSha: string;
+  /** Repository of the head branch (same repository for now). */
+  headRepoId: number;
+  baseRef: string;
+  baseSha: string;
+  draft: boolean;
+  merged: boolean;
+  mergedAt: string | null;
+  mergedById: number | null;
+  mergeCommitSha: string | null;
+  maintainerCanModify: boolean;
+}
+
+export interface Review {
+  id: number;
+  repoId: number;
+  pullNumber: number;
+  userId: number;
+  body: string;
+  state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "PENDING" | "DISMISSED";
+  commitId: string;
+  submittedAt: string | null;
+}
+
+export interface CheckSuite {
+  id: number;
+  repoId: number;
+  headSha: string;
+  headBranch: string | null;
+  appId: number | null;
+  status: "queued" | "in_progress" | "completed";
+  conclusion: CheckConclusion | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type CheckConclusion =
+  | "success"
+  | "failure"
+  | "neutral"
+  | "cancelled"
+  | "skipped"
+  | "timed_out"
+  | "action_required"
+  | "stale";
+
+export interface CheckRun {
+  id: number;
+  repoId: number;
+  checkSuiteId: number;
+  appId: number | null;
+  name: string;
+  headSha: string;
+  externalId: string | null;
+  detailsUrl: string | null;
+  status: "queued" | "in_progress" | "completed" | "waiting" | "requested" | "pending";
+  conclusion: CheckConclusion | null;
+  startedAt: string | null;
+  completedAt: string | null;
+  output: {
+    title: string | null;
+    summary: string | null;
+    text: string | null;
+    annotations: unknown[];
+  };
+}
+
+export interface Workflow {
+  id: number;
+  repoId: number;
+  path: string;
+  name: string;
+  state: "active" | "disabled_manually";
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface WorkflowRun {
+  id: number;
+  repoId: number;
+  workflowId: number;
+  name: string;
+  runNumber: number;
+  runAttempt: number;
+  event: string;
+  headBranch: string | null;
+  headSha: string;
+  actorId: number;
+  status: "queued" | "in_progress" | "completed";
+  conclusion: "success" | "failure" | "cancelled" | "skipped" | null;
+  inputs: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+  runStartedAt: string | null;
+  checkSuiteId: number;
+}
+
+export interface WorkflowStep {
+  number: number;
+  name: string;
+  status: "queued" | "in_progress" | "completed";
+  conclusion: "success" | "failure" | "skipped" | "cancelled" | null;
+  startedAt: string | null;
+  completedAt: string | null;
+  log: string;
+}
+
+export interface WorkflowJob {
+  id: number;
+  runId: number;
+  repoId: number;
+  name: string;
+  status: "queued" | "in_progress" | "completed";
+  conclusion: "success" | "failure" | "skipped" | "cancelled" | null;
+  startedAt: string;
+  completedAt: string | null;
+  steps: WorkflowStep[];
+  checkRunId: number;
+  headSha: string;
+}
+
+export interface HookDelivery {
+  id: number;
+  guid: string;
+  event: string;
+  action: string | null;
+  installationId: number | null;
+  repositoryId: number | null;
+  deliveredAt: string;
+  redelivery: boolean;
+  status: string;
+  statusCode: number;
+  durationSeconds: number;
+  url: string;
+  request: { headers: Record<string, string>; payload: unknown };
+  response: { headers: Record<string, string>; payload: string | null };
+}
