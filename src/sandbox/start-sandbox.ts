@@ -9,6 +9,8 @@ import { RateLimiter } from "./http/limits.ts";
 import { Router } from "./http/router.ts";
 import { createSandboxServer } from "./http/server.ts";
 import { registerAllRoutes } from "./routes/index.ts";
+import { installation } from "./serialize/app.ts";
+import { simpleUser } from "./serialize/user.ts";
 import type { Sandbox } from "./sandbox.ts";
 import type { PermissionSet } from "./state/model.ts";
 import { Store, timestamp } from "./state/store.ts";
@@ -26,6 +28,7 @@ export const APP_PERMISSIONS: PermissionSet = {
   workflows: "write",
 };
 
+/** Events the app subscribes to (`installation` needs no subscription: apps always get it). */
 export const APP_EVENTS = [
   "issues",
   "issue_comment",
@@ -36,7 +39,6 @@ export const APP_EVENTS = [
   "check_suite",
   "workflow_run",
   "workflow_job",
-  "installation",
 ];
 
 export interface SandboxOptions {
@@ -45,6 +47,10 @@ export interface SandboxOptions {
   stateDir: string;
   org?: string;
   webhookUrl?: string;
+  /** The app's webhook secret (default: a random one, in sandbox.json). */
+  webhookSecret?: string;
+  /** Requests per hour per credential (GitHub's primary limit: 5,000). */
+  primaryLimitPerHour?: number;
   /** Switch on GitHub's secondary limits (80 content creations a minute, 500 an hour by default). */
   secondaryLimits?: boolean | { perMinute: number; perHour: number };
 }
@@ -101,7 +107,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     gitRoot,
     webhooks: new WebhookDispatcher(store),
     limits: { secondary },
-    limiter: new RateLimiter(),
+    limiter: new RateLimiter(options.primaryLimitPerHour),
     stats: { byRoute: new Map(), byToken: new Map() },
   };
   const server = createSandboxServer(
@@ -185,7 +191,7 @@ async function seedIdentity(sandbox: Sandbox, options: SandboxOptions): Promise<
   });
   const appId = store.nextId();
   const botUserId = user("lancer[bot]", "Bot");
-  const webhookSecret = randomBytes(24).toString("hex");
+  const webhookSecret = options.webhookSecret ?? randomBytes(24).toString("hex");
   store.apps.set(appId, {
     id: appId,
     slug: "lancer",
@@ -210,6 +216,20 @@ async function seedIdentity(sandbox: Sandbox, options: SandboxOptions): Promise<
     events: APP_EVENTS,
     repositories: "all",
     createdAt: now,
+  });
+  // GitHub tells an app it was installed; the sandbox's app is installed as it starts.
+  sandbox.webhooks.emit({
+    event: "installation",
+    action: "created",
+    payload: {
+      action: "created",
+      installation: installation(sandbox, store.installations.get(installationId)!),
+      repositories: [],
+      sender: simpleUser(sandbox, store.users.get(adminId)!),
+    },
+    installationId,
+    repositoryId: null,
+    appId,
   });
   return {
     url: sandbox.url,

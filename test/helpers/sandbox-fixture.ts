@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { App, Octokit, RequestError } from "octokit";
@@ -76,7 +77,7 @@ export async function startSandboxFixture(
 ): Promise<SandboxFixture> {
   const dir = tempDir("lancer-sandbox-");
   const deliveries: ReceivedDelivery[] = [];
-  let secret = "";
+  const secret = randomBytes(20).toString("hex");
   const receiver: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (c: Buffer) => chunks.push(c));
@@ -115,9 +116,9 @@ export async function startSandboxFixture(
   const running = await startSandbox({
     stateDir: dir,
     webhookUrl,
+    webhookSecret: secret,
     ...(options.secondaryLimits === undefined ? {} : { secondaryLimits: options.secondaryLimits }),
   });
-  secret = running.app.webhookSecret;
   afterAll(async () => {
     await running.stop();
     await new Promise<void>((resolve) => receiver.close(() => resolve()));

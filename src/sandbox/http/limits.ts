@@ -15,6 +15,12 @@ interface Window {
  */
 export class RateLimiter {
   readonly #primary = new Map<string, Window>();
+  readonly #limit: number;
+
+  constructor(primaryPerHour = PRIMARY_LIMIT_PER_HOUR) {
+    this.#limit = primaryPerHour;
+  }
+
   readonly #creations = new Map<string, number[]>();
 
   /** Counts one request and returns the headers to send; throws 403 when over the primary limit. */
@@ -27,13 +33,13 @@ export class RateLimiter {
     }
     window.count += 1;
     const headers = {
-      "x-ratelimit-limit": String(PRIMARY_LIMIT_PER_HOUR),
-      "x-ratelimit-remaining": String(Math.max(0, PRIMARY_LIMIT_PER_HOUR - window.count)),
+      "x-ratelimit-limit": String(this.#limit),
+      "x-ratelimit-remaining": String(Math.max(0, this.#limit - window.count)),
       "x-ratelimit-reset": String(Math.ceil((window.start + hour) / 1000)),
       "x-ratelimit-used": String(window.count),
       "x-ratelimit-resource": "core",
     };
-    if (window.count > PRIMARY_LIMIT_PER_HOUR) {
+    if (window.count > this.#limit) {
       throw new ApiError(403, "API rate limit exceeded for this token.", {
         documentationUrl: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
         headers,
@@ -52,9 +58,9 @@ export class RateLimiter {
     const used = fresh ? 0 : window.count;
     const start = fresh ? now : window.start;
     return {
-      limit: PRIMARY_LIMIT_PER_HOUR,
+      limit: this.#limit,
       used,
-      remaining: Math.max(0, PRIMARY_LIMIT_PER_HOUR - used),
+      remaining: Math.max(0, this.#limit - used),
       reset: Math.ceil((start + 3_600_000) / 1000),
     };
   }

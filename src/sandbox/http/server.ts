@@ -65,6 +65,7 @@ export function createSandboxServer(sandbox: Sandbox, git: GitHandler): Server {
     const url = new URL(request.url ?? "/", sandbox.url);
     const gitMatch = GIT_PATH.exec(url.pathname);
     if (gitMatch) return git(request, response, gitMatch);
+    if (url.pathname === "/_sandbox/stats") return send(response, 200, statsBody(sandbox), {});
     if (!url.pathname.startsWith(API_PREFIX)) return send(response, 404, notFound().body(), {});
     const path = url.pathname.slice(API_PREFIX.length) || "/";
     const method = (request.method ?? "GET").toUpperCase();
@@ -108,4 +109,15 @@ export function createSandboxServer(sandbox: Sandbox, git: GitHandler): Server {
 
 function count(map: Map<string, number>, key: string): void {
   map.set(key, (map.get(key) ?? 0) + 1);
+}
+
+/**
+ * Request counts per route and per token (the token shown by its first characters only),
+ * at `/_sandbox/stats`: not a GitHub endpoint, for reports on API economy.
+ */
+function statsBody(sandbox: Sandbox): Record<string, unknown> {
+  const byToken: Record<string, number> = {};
+  for (const [token, n] of sandbox.stats.byToken)
+    byToken[token === "anonymous" ? token : `${token.slice(0, 8)}…`] = n;
+  return { by_route: Object.fromEntries(sandbox.stats.byRoute), by_token: byToken };
 }

@@ -25,7 +25,6 @@ export function simpleUser(sandbox: Sandbox, user: User | Org): Record<string, u
     events_url: `${api}/events{/privacy}`,
     received_events_url: `${api}/received_events`,
     type: isOrg ? "Organization" : user.type,
-    user_view_type: "public",
     site_admin: isOrg ? false : user.siteAdmin,
   };
 }

@@ -126,7 +126,7 @@ export interface Issue {
   body: string | null;
   userId: number;
   state: "open" | "closed";
-  stateReason: "completed" | "not_planned" | "reopened" | null;
+  stateReason: "completed" | "not_planned" | "reopened" | "duplicate" | null;
   locked: boolean;
   labelIds: number[];
   assigneeIds: number[];
@@ -229,8 +229,37 @@ export interface CheckRun {
     title: string | null;
     summary: string | null;
     text: string | null;
-    annotations: unknown[];
+    annotations: CheckAnnotation[];
+    /** Images of the output (`output.images`), kept as given. */
+    images?: CheckImage[];
   };
+  /** Buttons the app offers (`actions`), at most three. */
+  actions?: CheckRunAction[];
+}
+
+/** One annotation of a check run's output, as the Checks API takes and answers it. */
+export interface CheckAnnotation {
+  path: string;
+  startLine: number;
+  endLine: number;
+  startColumn: number | null;
+  endColumn: number | null;
+  level: "notice" | "warning" | "failure";
+  message: string;
+  title: string | null;
+  rawDetails: string | null;
+}
+
+export interface CheckImage {
+  alt: string;
+  imageUrl: string;
+  caption: string | null;
+}
+
+export interface CheckRunAction {
+  label: string;
+  description: string;
+  identifier: string;
 }
 
 export interface Workflow {
