@@ -3,7 +3,7 @@ import type { Router } from "./http/router.ts";
 import type { Repo } from "./state/model.ts";
 import type { Store } from "./state/store.ts";
 import { simpleOrg, simpleUser } from "./serialize/user.ts";
-import { repository } from "./serialize/repository.ts";
+import { webhookRepository } from "./serialize/webhook-shapes.ts";
 import type { WebhookDispatcher } from "./webhooks/dispatcher.ts";
 import { nodeId } from "./serialize/node-id.ts";
 
@@ -29,6 +29,10 @@ export interface Sandbox {
   limiter: RateLimiter;
   /** Requests counted per route template and per token (`anonymous` when none). */
   stats: { byRoute: Map<string, number>; byToken: Map<string, number> };
+  /** Actions workflows may `uses:` besides actions/checkout: `owner/name` → folder on disk. */
+  actions?: Record<string, string>;
+  /** Actions secrets of every repository (`secrets.NAME` in workflows). */
+  secrets?: Record<string, string>;
 }
 
 /**
@@ -53,7 +57,8 @@ export function emitRepoEvent(
     const payload = {
       ...(action ? { action } : {}),
       ...fields,
-      repository: repository(sandbox, repo),
+      // Webhooks nest the webhook flavour of a repository; `push` passes its own flavour.
+      repository: fields.repository ?? webhookRepository(sandbox, repo),
       ...(org ? { organization: simpleOrg(sandbox, org) } : {}),
       ...(sender ? { sender: simpleUser(sandbox, sender) } : {}),
       installation: { id: installation.id, node_id: nodeId("Installation", installation.id) },

@@ -9,6 +9,7 @@ import { RateLimiter } from "./http/limits.ts";
 import { Router } from "./http/router.ts";
 import { createSandboxServer } from "./http/server.ts";
 import { registerAllRoutes } from "./routes/index.ts";
+import { stopRuns, trackRun } from "./runner/run-registry.ts";
 import { installation } from "./serialize/app.ts";
 import { simpleUser } from "./serialize/user.ts";
 import type { Sandbox } from "./sandbox.ts";
@@ -53,6 +54,10 @@ export interface SandboxOptions {
   primaryLimitPerHour?: number;
   /** Switch on GitHub's secondary limits (80 content creations a minute, 500 an hour by default). */
   secondaryLimits?: boolean | { perMinute: number; perHour: number };
+  /** Actions workflows may `uses:` besides actions/checkout: `owner/name` → folder on disk. */
+  actions?: Record<string, string>;
+  /** Actions secrets given to every repository's workflows. */
+  secrets?: Record<string, string>;
 }
 
 /** The facts written to `sandbox.json`: where it is and the credentials to use it. */
@@ -109,12 +114,16 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     limits: { secondary },
     limiter: new RateLimiter(options.primaryLimitPerHour),
     stats: { byRoute: new Map(), byToken: new Map() },
+    actions: { ...options.actions },
+    secrets: { ...options.secrets },
   };
   const server = createSandboxServer(
     sandbox,
     createGitHandler(
       sandbox,
-      (repo, updates, principal) => void onPush(sandbox, repo, updates, principal),
+      // Tracked, so that runsIdle also waits for the workflows a push is starting.
+      (repo, updates, principal) =>
+        void trackRun(sandbox, onPush(sandbox, repo, updates, principal)),
     ),
   );
   await new Promise<void>((resolve, reject) => {
@@ -138,6 +147,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       await write();
     },
     async stop() {
+      await stopRuns(sandbox);
       await sandbox.webhooks.idle();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -6,6 +6,7 @@ import path from "node:path";
 import { App, Octokit, RequestError } from "octokit";
 import { verify } from "@octokit/webhooks-methods";
 import { afterAll } from "vitest";
+import { runsActive, runsIdle } from "../../src/sandbox/runner/run-registry.ts";
 import { startSandbox, type RunningSandbox } from "../../src/sandbox/start-sandbox.ts";
 import { validateResponse, validateWebhook } from "./github-contract.ts";
 import { tempDir } from "./temp-dir.ts";
@@ -66,7 +67,7 @@ export interface SandboxFixture {
   /** An installation-authenticated Octokit for the org. */
   installation(): Promise<Octokit>;
   deliveries: ReceivedDelivery[];
-  /** Waits until every webhook emitted so far has been delivered. */
+  /** Waits until background work is done and every webhook emitted has been delivered. */
   settled(): Promise<void>;
   dir: string;
 }
@@ -142,7 +143,14 @@ export async function startSandboxFixture(
       return contractOctokit(running.apiUrl, data.token);
     },
     deliveries,
-    settled: () => running.sandbox.webhooks.idle(),
+    async settled() {
+      // Background work (push handling, workflow runs) emits webhooks and may start more work.
+      const { sandbox } = running;
+      while (runsActive(sandbox) > 0 || sandbox.webhooks.pending > 0) {
+        await runsIdle(sandbox);
+        await sandbox.webhooks.idle();
+      }
+    },
     dir: path.resolve(dir),
   };
 }

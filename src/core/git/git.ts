@@ -3,10 +3,10 @@ import { runProcess, type ProcessResult } from "../exec/run-process.ts";
 /** Fixed identity and dates so that the same tree always gives the same commit id. */
 const DETERMINISTIC_COMMIT_ENV = {
   GIT_AUTHOR_NAME: "Lancer",
-  GIT_AUTHOR_EMAIL: "lancer@localhost",
+  GIT_AUTHOR_EMAIL: "lancer@lancer.invalid",
   GIT_AUTHOR_DATE: "2000-01-01T00:00:00Z",
   GIT_COMMITTER_NAME: "Lancer",
-  GIT_COMMITTER_EMAIL: "lancer@localhost",
+  GIT_COMMITTER_EMAIL: "lancer@lancer.invalid",
   GIT_COMMITTER_DATE: "2000-01-01T00:00:00Z",
 };
 

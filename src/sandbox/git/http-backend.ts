@@ -98,14 +98,19 @@ export function createGitHandler(sandbox: Sandbox, onPush: PushListener) {
       reject: false,
       stdin: "pipe",
     });
+    // Drain stderr: an unread pipe that fills up would block http-backend forever.
+    child.stderr?.resume();
     request.pipe(child.stdin);
     await relayCgi(child.stdout, response);
     await child;
+    // Hand the push over before git hears back, so that whoever waits for the sandbox to
+    // settle after a push also waits for its webhooks and workflows.
     if (before) {
       const after = await readRefs(repo.gitDir);
       const updates = diffRefs(before, after);
       if (updates.length > 0) onPush(repo, updates, principal);
     }
+    response.end();
   };
 }
 
@@ -117,7 +122,7 @@ function diffRefs(before: Map<string, string>, after: Map<string, string>): RefU
     .map((ref) => ({ ref, before: before.get(ref) ?? zero, after: after.get(ref) ?? zero }));
 }
 
-/** Copies a CGI response (headers, blank line, body) onto an HTTP response. */
+/** Copies a CGI response (headers, blank line, body) onto an HTTP response, leaving it open. */
 function relayCgi(stdout: NodeJS.ReadableStream, response: ServerResponse): Promise<void> {
   return new Promise((resolve, reject) => {
     let head = Buffer.alloc(0);
@@ -148,7 +153,6 @@ function relayCgi(stdout: NodeJS.ReadableStream, response: ServerResponse): Prom
     });
     stdout.on("end", () => {
       if (!headersDone) response.writeHead(502);
-      response.end();
       resolve();
     });
     stdout.on("error", reject);

@@ -3,7 +3,8 @@ export const REST_DOCS = "https://docs.github.com/rest";
 
 export interface ValidationErrorItem {
   resource: string;
-  field: string;
+  /** Absent in GitHub's `custom` errors that concern no single field. */
+  field?: string;
   code: "missing" | "missing_field" | "invalid" | "already_exists" | "unprocessable" | "custom";
   message?: string;
 }

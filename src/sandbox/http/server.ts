@@ -35,9 +35,14 @@ function send(
   body: unknown,
   headers: Record<string, string>,
 ): void {
-  const text = body === undefined ? "" : JSON.stringify(body);
+  // A handler that names a content type other than JSON (raw logs) sends its string as is.
+  const raw =
+    typeof body === "string" &&
+    headers["content-type"] !== undefined &&
+    !headers["content-type"].includes("json");
+  const text = body === undefined ? "" : raw ? body : JSON.stringify(body);
   response.writeHead(status, {
-    ...(body === undefined ? {} : { "content-type": "application/json; charset=utf-8" }),
+    ...(body === undefined || raw ? {} : { "content-type": "application/json; charset=utf-8" }),
     "x-github-media-type": "github.v3; format=json",
     "x-github-request-id": "SANDBOX",
     ...headers,

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { canSee, repoFor, userRole } from "../auth/permissions.ts";
+import { actingUserId, canSee, repoFor, userRole } from "../auth/permissions.ts";
 import type { ApiError } from "../http/api-error.ts";
 import { forbidden, notFound, validationFailed } from "../http/api-error.ts";
 import { bodyObject, field } from "../http/body.ts";
@@ -114,10 +114,19 @@ export function registerRepoRoutes(router: Router): void {
       collaborators: new Map(),
       nextNumber: 1,
     };
+    const creator = sandbox.store.users.get(actingUserId(context));
     await createBareRepo(
       repo.gitDir,
       repo.defaultBranch,
-      autoInit ? `# ${name}\n${description ? `\n${description}\n` : ""}` : undefined,
+      autoInit
+        ? {
+            text: `# ${name}\n${description ? `\n${description}\n` : ""}`,
+            author: {
+              name: creator?.login ?? "lancer",
+              email: creator?.email ?? "lancer@lancer.invalid",
+            },
+          }
+        : undefined,
     );
     sandbox.store.putRepo(repo);
     return {

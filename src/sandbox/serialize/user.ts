@@ -6,7 +6,9 @@ import { nodeId } from "./node-id.ts";
 export function simpleUser(sandbox: Sandbox, user: User | Org): Record<string, unknown> {
   const isOrg = "members" in user;
   const login = user.login;
-  const api = `${sandbox.apiUrl}/users/${login}`;
+  // A bot's login (`lancer[bot]`) is escaped in URLs, and its page is its app's, as on GitHub.
+  const api = `${sandbox.apiUrl}/users/${encodeURIComponent(login)}`;
+  const isBot = !isOrg && user.type === "Bot";
   return {
     login,
     id: user.id,
@@ -14,7 +16,9 @@ export function simpleUser(sandbox: Sandbox, user: User | Org): Record<string, u
     avatar_url: `${sandbox.url}/avatars/u/${user.id}`,
     gravatar_id: "",
     url: api,
-    html_url: `${sandbox.url}/${login}`,
+    html_url: isBot
+      ? `${sandbox.url}/apps/${login.replace(/\[bot\]$/, "")}`
+      : `${sandbox.url}/${login}`,
     followers_url: `${api}/followers`,
     following_url: `${api}/following{/other_user}`,
     gists_url: `${api}/gists{/gist_id}`,

@@ -250,12 +250,14 @@ export interface CheckAnnotation {
   rawDetails: string | null;
 }
 
+/** An image of a check run's output. */
 export interface CheckImage {
   alt: string;
   imageUrl: string;
   caption: string | null;
 }
 
+/** A button a check run offers (`actions`); clicking it sends `check_run.requested_action`. */
 export interface CheckRunAction {
   label: string;
   description: string;
@@ -290,6 +292,25 @@ export interface WorkflowRun {
   updatedAt: string;
   runStartedAt: string | null;
   checkSuiteId: number;
+  /** The run's title: `run-name`, else the head commit's first line, the PR title or the workflow name. */
+  displayTitle?: string;
+  /** The full ref the run was started for (`refs/heads/main`, `refs/pull/1/merge`). */
+  ref?: string;
+  /** Who started the latest attempt (the actor, or whoever re-ran it). */
+  triggeringActorId?: number;
+  /** Why the run failed before any job could start (an invalid workflow file). */
+  errors?: string[];
+  /** How earlier attempts ended, oldest first (a re-run starts a new attempt). */
+  previousAttempts?: Array<Omit<WorkflowRun, "previousAttempts">>;
+  /** The head commit, read when the run was created. */
+  headCommit?: {
+    sha: string;
+    treeSha: string;
+    message: string;
+    timestamp: string;
+    author: { name: string; email: string };
+    committer: { name: string; email: string };
+  } | null;
 }
 
 export interface WorkflowStep {
@@ -314,6 +335,23 @@ export interface WorkflowJob {
   steps: WorkflowStep[];
   checkRunId: number;
   headSha: string;
+  /** The run attempt this job belongs to (1 unless the run was re-run). */
+  runAttempt?: number;
+  /** `runs-on` labels. */
+  labels?: string[];
+  createdAt?: string;
+  /** The job's `outputs:` once it completed. */
+  outputs?: Record<string, string>;
+  /** Markdown the job's steps wrote to GITHUB_STEP_SUMMARY. */
+  summary?: string;
+  /** `::error::`, `::warning::` and `::notice::` annotations of the job's steps. */
+  annotations?: Array<{
+    level: "error" | "warning" | "notice";
+    message: string;
+    title?: string;
+    file?: string;
+    line?: number;
+  }>;
 }
 
 export interface HookDelivery {

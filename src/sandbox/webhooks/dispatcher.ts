@@ -55,6 +55,11 @@ export class WebhookDispatcher {
     this.#enqueue(() => this.#deliver(event, delivery.guid, true));
   }
 
+  /** Deliveries queued and not yet attempted. */
+  get pending(): number {
+    return this.#pending;
+  }
+
   /** Resolves when every queued delivery has been attempted (a synchronisation point for tests). */
   idle(): Promise<void> {
     if (this.#pending === 0) return Promise.resolve();
