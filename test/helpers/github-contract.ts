@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
@@ -139,6 +139,9 @@ export function validateResponse(
       `${op.operationId} (${method} ${path}): status ${status} is not documented (documented: ${Object.keys(op.responses).join(", ")})`,
     );
   coveredOperations.add(op.operationId);
+  // LANCER_CONTRACT_LOG=<file> records each validated operation, for coverage figures.
+  if (process.env.LANCER_CONTRACT_LOG)
+    appendFileSync(process.env.LANCER_CONTRACT_LOG, `${op.operationId} ${status}\n`);
   const response = resolveResponse(spec, documented);
   let schema = ((response.content as Json | undefined)?.["application/json"] as Json | undefined)
     ?.schema as Json | undefined;
