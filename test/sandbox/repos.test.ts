@@ -10,6 +10,10 @@ describe("sandbox: identity and repositories", () => {
     expect(me.data.login).toBe("lancer-admin");
     expect(me.headers["x-ratelimit-limit"]).toBe("5000");
     expect(Number(me.headers["x-ratelimit-remaining"])).toBeLessThan(5000);
+    const orgInfo = await fx.admin.request("GET /orgs/{org}", { org });
+    expect(orgInfo.data).toMatchObject({ login: org, type: "Organization" });
+    const agentUser = await fx.admin.request("GET /users/{username}", { username: "lancer-agent" });
+    expect(agentUser.data.login).toBe("lancer-agent");
     const limit = await fx.admin.request("GET /rate_limit");
     expect(limit.data.resources.core.used).toBeGreaterThan(0);
   });

@@ -1,27 +1,15 @@
 import { rateLimitKey } from "../auth/resolve-principal.ts";
 import type { Router } from "../http/router.ts";
 import { notFound, requiresAuthentication } from "../http/api-error.ts";
-import { simpleUser } from "../serialize/user.ts";
-import { nodeId } from "../serialize/node-id.ts";
+import { simpleOrg, simpleUser } from "../serialize/user.ts";
 import type { Sandbox } from "../sandbox.ts";
 import type { Org } from "../state/model.ts";
 
+/** GitHub's `organization-full`: the simple organization and its profile and counts. */
 function organizationFull(sandbox: Sandbox, org: Org): Record<string, unknown> {
-  const api = `${sandbox.apiUrl}/orgs/${org.login}`;
   const repos = [...sandbox.store.repos.values()].filter((r) => r.ownerId === org.id);
   return {
-    login: org.login,
-    id: org.id,
-    node_id: nodeId("Organization", org.id),
-    url: api,
-    repos_url: `${api}/repos`,
-    events_url: `${api}/events`,
-    hooks_url: `${api}/hooks`,
-    issues_url: `${api}/issues`,
-    members_url: `${api}/members{/member}`,
-    public_members_url: `${api}/public_members{/member}`,
-    avatar_url: `${sandbox.url}/avatars/u/${org.id}`,
-    description: org.description,
+    ...simpleOrg(sandbox, org),
     name: org.login,
     html_url: `${sandbox.url}/${org.login}`,
     has_organization_projects: false,
