@@ -16,7 +16,7 @@ const stateDir = path.join(dir, "state");
 
 // A webhook receiver that keeps raw bodies, to check signatures once the secret is known.
 const received: Array<{ event: string; body: string; signature: string }> = [];
-let arrivals: Array<() => void> = [];
+const arrivals: Array<() => void> = [];
 const receiver = createServer((request, response) => {
   const chunks: Buffer[] = [];
   request.on("data", (c: Buffer) => chunks.push(c));
@@ -49,7 +49,7 @@ const server = execa(
 );
 const info = await new Promise<SandboxInfo>((resolve, reject) => {
   let out = "";
-  server.stdout!.on("data", (chunk: Buffer) => {
+  server.stdout.on("data", (chunk: Buffer) => {
     out += chunk.toString("utf8");
     try {
       resolve(JSON.parse(out) as SandboxInfo);
