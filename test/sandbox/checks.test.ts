@@ -1,10 +1,9 @@
-import { Octokit, RequestError } from "octokit";
+import { Octokit } from "octokit";
 import { beforeAll, describe, expect, it } from "vitest";
 import { gitOutput } from "../../src/core/git/git.ts";
 import { issueToken, newToken } from "../../src/sandbox/auth/tokens.ts";
 import { createCheckRun } from "../../src/sandbox/checks/check-runs.ts";
-import { validateResponse } from "../helpers/github-contract.ts";
-import { startSandboxFixture, statusOf } from "../helpers/sandbox-fixture.ts";
+import { contractOctokit, startSandboxFixture, statusOf } from "../helpers/sandbox-fixture.ts";
 
 const fx = await startSandboxFixture();
 const org = fx.running.org;
@@ -17,44 +16,8 @@ let botPlain: Octokit;
 let admin: Octokit;
 let main = "";
 
-/**
- * GitHub's description gives check runs a nullable `conclusion` whose enum lacks null, yet
- * GitHub (and its own examples) answer null until a run completes. The contract is checked on
- * a copy with those nulls filled in; everything else is checked as the fixture does.
- */
-function fillNullConclusions(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(fillNullConclusions);
-  if (typeof value !== "object" || value === null) return value;
-  const entries = Object.entries(value).map(([k, v]) => [
-    k,
-    k === "conclusion" && v === null && "check_suite" in value ? "neutral" : fillNullConclusions(v),
-  ]);
-  return Object.fromEntries(entries) as unknown;
-}
-
-/** Like the fixture's contract clients, with {@link fillNullConclusions}. */
-function contract(token: string): Octokit {
-  const octokit = plain(token);
-  octokit.hook.wrap("request", async (request, options) => {
-    const check = (url: string, status: number, data: unknown) =>
-      validateResponse(
-        String(options.method),
-        new URL(url).pathname.replace(/^\/api\/v3/, ""),
-        status,
-        fillNullConclusions(data),
-      );
-    try {
-      const response = await request(options);
-      check(response.url, response.status, response.data);
-      return response;
-    } catch (error) {
-      if (error instanceof RequestError && error.response)
-        check(error.response.url, error.status, error.response.data);
-      throw error;
-    }
-  });
-  return octokit;
-}
+/** A contract-checked client (nullable enums such as an unfinished run's `conclusion` included). */
+const contract = (token: string): Octokit => contractOctokit(fx.running.apiUrl, token);
 
 /** A client that checks nothing, for statuses GitHub sends but does not document (403, 422). */
 const plain = (token: string) =>
@@ -67,7 +30,7 @@ const plain = (token: string) =>
 
 /**
  * A new commit on `branch` of the test repository (plumbing on the bare repository), by the
- * admin. (The auto_init commit's `lancer@localhost` is no email to GitHub's schemas.)
+ * admin.
  */
 async function commitOn(branch: string, message: string): Promise<string> {
   const cwd = store.repoByName(org, repo)!.gitDir;
