@@ -67,6 +67,15 @@ export interface SandboxFixture {
   /** An installation-authenticated Octokit for the org. */
   installation(): Promise<Octokit>;
   deliveries: ReceivedDelivery[];
+  /** Event names of deliveries that failed their schema or signature check (should be none). */
+  invalidDeliveries(): string[];
+  /** A plain request (no contract check) for statuses GitHub sends but does not document; its status. */
+  rawStatus(method: string, path: string, token?: string, body?: unknown): Promise<number>;
+  /** Creates a repository in the org as the admin, optionally giving the agent a role on it. */
+  createRepo(
+    name: string,
+    options?: { private?: boolean; agent?: "pull" | "triage" | "push" },
+  ): Promise<void>;
   /** Waits until background work is done and every webhook emitted has been delivered. */
   settled(): Promise<void>;
   dir: string;
@@ -143,6 +152,38 @@ export async function startSandboxFixture(
       return contractOctokit(running.apiUrl, data.token);
     },
     deliveries,
+    invalidDeliveries: () =>
+      deliveries
+        .filter((d) => d.event.startsWith("INVALID") || !d.signatureValid)
+        .map((d) => d.event),
+    async rawStatus(method, path, token, body) {
+      const response = await fetch(`${running.apiUrl}${path}`, {
+        method,
+        headers: {
+          ...(token ? { authorization: `token ${token}` } : {}),
+          "content-type": "application/json",
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      await response.arrayBuffer();
+      return response.status;
+    },
+    async createRepo(name, options = {}) {
+      const admin = contractOctokit(running.apiUrl, running.tokens.admin);
+      await admin.request("POST /orgs/{org}/repos", {
+        org: running.org,
+        name,
+        private: options.private ?? false,
+      });
+      if (options.agent) {
+        await admin.request("PUT /repos/{owner}/{repo}/collaborators/{username}", {
+          owner: running.org,
+          repo: name,
+          username: running.users.agent,
+          permission: options.agent,
+        });
+      }
+    },
     async settled() {
       // Background work (push handling, workflow runs) emits webhooks and may start more work.
       const { sandbox } = running;

@@ -4,24 +4,6 @@ import { contractOctokit, startSandboxFixture, statusOf } from "../helpers/sandb
 const fx = await startSandboxFixture();
 const owner = fx.running.org;
 
-async function newRepo(
-  name: string,
-  options: { private?: boolean; agent?: "push" } = {},
-): Promise<void> {
-  await fx.admin.request("POST /orgs/{org}/repos", {
-    org: owner,
-    name,
-    private: options.private ?? false,
-  });
-  if (options.agent)
-    await fx.admin.request("PUT /repos/{owner}/{repo}/collaborators/{username}", {
-      owner,
-      repo: name,
-      username: "lancer-agent",
-      permission: options.agent,
-    });
-}
-
 async function comments(repo: string): Promise<Array<Record<string, unknown>>> {
   await fx.settled();
   return fx.deliveries
@@ -30,25 +12,6 @@ async function comments(repo: string): Promise<Array<Record<string, unknown>>> {
         d.event === "issue_comment" && (d.payload.repository as { name: string }).name === repo,
     )
     .map((d) => d.payload);
-}
-
-/** A request GitHub documents no such status for (so not through the contract client). */
-async function raw(method: string, path: string, token: string | undefined, body?: unknown) {
-  const response = await fetch(`${fx.running.apiUrl}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `token ${token}` } : {}),
-      "content-type": "application/json",
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return response.status;
-}
-
-function invalid(): string[] {
-  return fx.deliveries
-    .filter((d) => d.event.startsWith("INVALID") || !d.signatureValid)
-    .map((d) => d.event);
 }
 
 async function issueCount(repo: string, issue_number: number): Promise<number> {
@@ -63,7 +26,7 @@ async function issueCount(repo: string, issue_number: number): Promise<number> {
 
 describe("sandbox: issue comments", () => {
   it("creates, lists, gets, edits and deletes comments, keeping the issue's count", async () => {
-    await newRepo("com-crud", { agent: "push" });
+    await fx.createRepo("com-crud", { agent: "push" });
     const repo = "com-crud";
     await fx.admin.request("POST /repos/{owner}/{repo}/issues", { owner, repo, title: "one" });
     await fx.admin.request("POST /repos/{owner}/{repo}/issues", { owner, repo, title: "two" });
@@ -176,11 +139,11 @@ describe("sandbox: issue comments", () => {
     expect((hooks[4]!.comment as { id: number }).id).toBe(second.data.id);
     expect((hooks[0]!.issue as { number: number; comments: number }).comments).toBe(1);
     expect((hooks[0]!.sender as { login: string }).login).toBe("lancer-agent");
-    expect(invalid()).toEqual([]);
+    expect(fx.invalidDeliveries()).toEqual([]);
   });
 
   it("lets any signed-in user comment on a public repo, but not edit or delete another's comment", async () => {
-    await newRepo("com-public");
+    await fx.createRepo("com-public");
     const repo = "com-public";
     await fx.admin.request("POST /repos/{owner}/{repo}/issues", { owner, repo, title: "t" });
     const mine = await fx.agent.request(
@@ -204,10 +167,12 @@ describe("sandbox: issue comments", () => {
     );
     const token = fx.running.tokens.agent;
     const path = `/repos/${owner}/${repo}/issues/comments/${theirs.data.id}`;
-    expect(await raw("PATCH", path, token, { body: "rewritten" })).toBe(403);
-    expect(await raw("DELETE", path, token)).toBe(403);
+    expect(await fx.rawStatus("PATCH", path, token, { body: "rewritten" })).toBe(403);
+    expect(await fx.rawStatus("DELETE", path, token)).toBe(403);
     expect(
-      await raw("POST", `/repos/${owner}/${repo}/issues/1/comments`, undefined, { body: "anon" }),
+      await fx.rawStatus("POST", `/repos/${owner}/${repo}/issues/1/comments`, undefined, {
+        body: "anon",
+      }),
     ).toBe(401);
     expect(
       await statusOf(
@@ -243,7 +208,7 @@ describe("sandbox: issue comments", () => {
   });
 
   it("hides a private repo's comments from the agent (404) and lets the app comment as its bot", async () => {
-    await newRepo("com-private", { private: true });
+    await fx.createRepo("com-private", { private: true });
     const repo = "com-private";
     await fx.admin.request("POST /repos/{owner}/{repo}/issues", { owner, repo, title: "t" });
     const params = { owner, repo, issue_number: 1 };
@@ -286,6 +251,6 @@ describe("sandbox: issue comments", () => {
       ),
     ).toBe(403);
     expect(await issueCount(repo, 1)).toBe(1);
-    expect(invalid()).toEqual([]);
+    expect(fx.invalidDeliveries()).toEqual([]);
   });
 });

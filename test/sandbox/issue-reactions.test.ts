@@ -4,24 +4,6 @@ import { startSandboxFixture, statusOf } from "../helpers/sandbox-fixture.ts";
 const fx = await startSandboxFixture();
 const owner = fx.running.org;
 
-async function newRepo(
-  name: string,
-  options: { private?: boolean; agent?: "push" } = {},
-): Promise<void> {
-  await fx.admin.request("POST /orgs/{org}/repos", {
-    org: owner,
-    name,
-    private: options.private ?? false,
-  });
-  if (options.agent)
-    await fx.admin.request("PUT /repos/{owner}/{repo}/collaborators/{username}", {
-      owner,
-      repo: name,
-      username: "lancer-agent",
-      permission: options.agent,
-    });
-}
-
 async function comments(repo: string): Promise<Array<Record<string, unknown>>> {
   await fx.settled();
   return fx.deliveries
@@ -32,28 +14,9 @@ async function comments(repo: string): Promise<Array<Record<string, unknown>>> {
     .map((d) => d.payload);
 }
 
-/** A request GitHub documents no such status for (so not through the contract client). */
-async function raw(method: string, path: string, token: string | undefined, body?: unknown) {
-  const response = await fetch(`${fx.running.apiUrl}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `token ${token}` } : {}),
-      "content-type": "application/json",
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return response.status;
-}
-
-function invalid(): string[] {
-  return fx.deliveries
-    .filter((d) => d.event.startsWith("INVALID") || !d.signatureValid)
-    .map((d) => d.event);
-}
-
 describe("sandbox: reactions", () => {
   it("reacts to issues and comments once per user and content, with rollups, and deletes reactions", async () => {
-    await newRepo("rea-basic");
+    await fx.createRepo("rea-basic");
     const repo = "rea-basic";
     await fx.admin.request("POST /repos/{owner}/{repo}/issues", { owner, repo, title: "t" });
     const params = { owner, repo, issue_number: 1 };
@@ -112,7 +75,7 @@ describe("sandbox: reactions", () => {
 
     // Only its author deletes a reaction.
     expect(
-      await raw(
+      await fx.rawStatus(
         "DELETE",
         `/repos/${owner}/${repo}/issues/1/reactions/${plus.data.id}`,
         fx.running.tokens.agent,
@@ -184,21 +147,21 @@ describe("sandbox: reactions", () => {
     expect(left.data.map((r) => r.content)).toEqual(["eyes"]);
     // Reactions send no webhooks; the comment's own webhook is valid.
     expect((await comments(repo)).map((h) => h.action)).toEqual(["created"]);
-    expect(invalid()).toEqual([]);
+    expect(fx.invalidDeliveries()).toEqual([]);
   });
 
   it("hides a private repo's reactions (404) and refuses a token without issues: write (403)", async () => {
-    await newRepo("rea-private", { private: true });
+    await fx.createRepo("rea-private", { private: true });
     const repo = "rea-private";
     await fx.admin.request("POST /repos/{owner}/{repo}/issues", { owner, repo, title: "t" });
     const path = `/repos/${owner}/${repo}/issues/1/reactions`;
-    expect(await raw("POST", path, fx.running.tokens.agent, { content: "+1" })).toBe(404);
-    expect(await raw("GET", path, fx.running.tokens.agent)).toBe(404);
+    expect(await fx.rawStatus("POST", path, fx.running.tokens.agent, { content: "+1" })).toBe(404);
+    expect(await fx.rawStatus("GET", path, fx.running.tokens.agent)).toBe(404);
     const { data: token } = await fx.app.octokit.request(
       "POST /app/installations/{installation_id}/access_tokens",
       { installation_id: fx.running.app.installationId, permissions: { contents: "read" } },
     );
-    expect(await raw("POST", path, token.token, { content: "+1" })).toBe(403);
+    expect(await fx.rawStatus("POST", path, token.token, { content: "+1" })).toBe(403);
     const list = await fx.admin.request(
       "GET /repos/{owner}/{repo}/issues/{issue_number}/reactions",
       {
