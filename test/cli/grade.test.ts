@@ -51,6 +51,29 @@ describe("lancer grade", () => {
     expect(existsSync(path.join(grade.workspace, "test", "run.sh"))).toBe(true);
   });
 
+  it("grades a candidate folder by its diff from the base", async () => {
+    const folder = path.join(dir, "candidate");
+    expect(
+      (await runLancer(["checkout", bank, "tiny-add", folder, "--gold"], { env })).exitCode,
+    ).toBe(0);
+    const pass = await runLancerJson<{ verdict: string }>(
+      ["grade", bank, "tiny-add", "--dir", folder, "--runs", "1"],
+      { env },
+    );
+    expect(pass).toMatchObject({ exitCode: 0, verdict: "pass" });
+    writeFileSync(path.join(folder, "test", "run.sh"), "echo 'ok 1 - add adds'\n");
+    const tamper = await runLancerJson<{ verdict: string; reason: string }>(
+      ["grade", bank, "tiny-add", "--dir", folder],
+      { env },
+    );
+    expect(tamper).toMatchObject({ exitCode: 1, verdict: "fail", reason: "tamper" });
+    const missing = await runLancer(
+      ["grade", bank, "tiny-add", "--dir", path.join(dir, "nowhere")],
+      { env },
+    );
+    expect(missing.stderr).toContain("--dir:");
+  });
+
   it("grades a manager task's selection", async () => {
     expect((await runLancer(["grade", bank, "tiny-manager", "--select", "2"])).exitCode).toBe(0);
     const wrong = await runLancerJson<{ verdict: string; reason: string }>([
@@ -65,7 +88,7 @@ describe("lancer grade", () => {
 
   it("says which input a task kind needs", async () => {
     expect((await runLancer(["grade", bank, "tiny-add"])).stderr).toContain(
-      "tiny-add is an IC task: pass --patch <file>",
+      "tiny-add is an IC task: pass --patch <file> or --dir <folder>",
     );
     expect((await runLancer(["grade", bank, "tiny-manager"])).stderr).toContain(
       "pass --select <proposal id>",

@@ -1,17 +1,22 @@
-import { readFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import path from "node:path";
 import type { Command } from "commander";
 import { gradeIc, type IcGrade } from "../../core/grade/grade-ic.ts";
 import { gradeManager, type ManagerGrade } from "../../core/grade/grade-manager.ts";
 import type { Verdict } from "../../core/grade/verdict.ts";
 import { formatCents } from "../../core/money.ts";
 import { computePayout } from "../../core/payout.ts";
-import { findTask, gradability } from "../../core/task/bank.ts";
+import { patchFromDir } from "../../core/grade/patch-from-dir.ts";
+import { findTask, gradability, type BankTask } from "../../core/task/bank.ts";
+import { ensureSourceRepo } from "../../core/workspace/source-repo.ts";
 import type { TaskFile } from "../../core/task/schema.ts";
 import { positiveInt, testPathPrefix, workOptionDefaults } from "../options.ts";
 import { printJson, UsageError, type Output } from "../output.ts";
 
 interface GradeOptions {
   patch?: string;
+  dir?: string;
   select?: string;
   runs: number;
   keep?: boolean;
@@ -34,6 +39,21 @@ async function readPatch(file: string): Promise<string> {
   });
 }
 
+/** The patch a candidate folder makes against the task's base (see patchFromDir). */
+async function candidateFolderPatch(
+  bankTask: BankTask,
+  folder: string,
+  options: GradeOptions,
+): Promise<string> {
+  if (!existsSync(folder)) throw new UsageError(`--dir: ${folder} does not exist`);
+  const scratch = await mkdtemp(path.join(options.workDir, "lancer-candidate-"));
+  try {
+    return await patchFromDir(await ensureSourceRepo(bankTask, options.cacheDir), folder, scratch);
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
 export function registerGrade(program: Command, output: Output): void {
   const defaults = workOptionDefaults();
   program
@@ -46,6 +66,10 @@ export function registerGrade(program: Command, output: Output): void {
     .option(
       "--patch <file>",
       "IC task: the candidate as a unified diff against the base ('-' for stdin)",
+    )
+    .option(
+      "--dir <folder>",
+      "IC task: the candidate as a folder (e.g. a checked-out pull request); its diff from the base is graded",
     )
     .option("--select <id>", "manager task: the proposal chosen")
     .option("--runs <n>", "test runs; passes if any run passes", positiveInt, 3)
@@ -67,12 +91,15 @@ export function registerGrade(program: Command, output: Output): void {
         report(output, task, grade, [], options.json);
         return;
       }
-      if (options.patch === undefined)
-        throw new UsageError(`${taskId} is an IC task: pass --patch <file>`);
+      if ((options.patch === undefined) === (options.dir === undefined)) {
+        throw new UsageError(`${taskId} is an IC task: pass --patch <file> or --dir <folder>`);
+      }
       const grade = await gradeIc(
         { task, dir },
         {
-          patch: await readPatch(options.patch),
+          patch: options.dir
+            ? await candidateFolderPatch({ task, dir }, options.dir, options)
+            : await readPatch(options.patch!),
           runs: options.runs,
           cacheDir: options.cacheDir,
           workRoot: options.workDir,

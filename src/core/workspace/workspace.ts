@@ -4,26 +4,33 @@ import { git, gitOutput } from "../git/git.ts";
 import type { SourceRepo } from "./source-repo.ts";
 
 /**
- * A grading workspace: a repository whose objects are the cache's (through `alternates`, as
- * `git clone --shared` sets up) with the base commit checked out as a detached HEAD. Written
- * by hand, it costs one git process instead of a clone's dozen steps. History is irrelevant
- * here: no model ever sees this folder's .git.
+ * Writes a git directory whose objects are the cache's (through `alternates`, as
+ * `git clone --shared` sets up) and whose HEAD is the base commit, detached. Written by hand,
+ * it costs no git process at all.
  */
-export async function createGradingWorkspace(source: SourceRepo, dir: string): Promise<void> {
-  const dotGit = path.join(dir, ".git");
-  await mkdir(path.join(dotGit, "objects", "info"), { recursive: true });
-  await mkdir(path.join(dotGit, "refs"), { recursive: true });
+export async function writeSharedGitDir(source: SourceRepo, gitDir: string): Promise<void> {
+  await mkdir(path.join(gitDir, "objects", "info"), { recursive: true });
+  await mkdir(path.join(gitDir, "refs"), { recursive: true });
   await Promise.all([
-    writeFile(path.join(dotGit, "HEAD"), `${source.commit}\n`),
+    writeFile(path.join(gitDir, "HEAD"), `${source.commit}\n`),
     writeFile(
-      path.join(dotGit, "config"),
+      path.join(gitDir, "config"),
       "[core]\n\trepositoryformatversion = 0\n\tbare = false\n",
     ),
     writeFile(
-      path.join(dotGit, "objects", "info", "alternates"),
+      path.join(gitDir, "objects", "info", "alternates"),
       `${path.join(source.repo, "objects")}\n`,
     ),
   ]);
+}
+
+/**
+ * A grading workspace: a shared git directory with the base commit checked out, in one git
+ * process instead of a clone's dozen steps. History is irrelevant here: no model ever sees
+ * this folder's .git.
+ */
+export async function createGradingWorkspace(source: SourceRepo, dir: string): Promise<void> {
+  await writeSharedGitDir(source, path.join(dir, ".git"));
   await git(["read-tree", "-u", "--reset", "HEAD"], { cwd: dir });
 }
 
