@@ -81,10 +81,9 @@ export function registerRun(program: Command, output: Output): void {
           cacheDir: options.cacheDir,
           workRoot: options.workDir,
           pathPrefix: testPathPrefix(),
-          onProgress: ({ done, total, entry }) => {
+          onProgress: ({ done, entry }) => {
             earned += entry.payoutCents;
             progress.update(done, `${formatCents(earned)} ${entry.taskId}: ${entry.outcome}`);
-            void total;
           },
         });
         progress.finish();

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { git } from "../git/git.ts";
+import { isRemoteLocation } from "../git/remote-location.ts";
 import { dollarsToCents } from "../money.ts";
 import { fieldProblems } from "../task/format-issues.ts";
 import { TaskFile, TestFormat } from "../task/schema.ts";
@@ -45,8 +46,7 @@ export interface SweBenchOptions {
 
 /** Where to clone `owner/name` from: a local clone under the repo root, a URL, or GitHub. */
 export function resolveRepo(repo: string, repoRoot: string | undefined): string {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(repo) || repo.startsWith("git@") || path.isAbsolute(repo))
-    return repo;
+  if (isRemoteLocation(repo) || path.isAbsolute(repo)) return repo;
   if (repoRoot) {
     for (const candidate of [repo.replace("/", "__"), repo]) {
       const dir = path.resolve(repoRoot, candidate);

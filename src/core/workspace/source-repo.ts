@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { git, gitOutput } from "../git/git.ts";
+import { isRemoteLocation } from "../git/remote-location.ts";
 import type { BankTask } from "../task/bank.ts";
 import { hashDir } from "./hash-dir.ts";
 
@@ -46,9 +47,7 @@ export function ensureSourceRepo(bankTask: BankTask, cacheDir: string): Promise<
 }
 
 function resolveRepoLocation(repo: string, taskDir: string): string {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(repo) || repo.includes("@")
-    ? repo
-    : path.resolve(taskDir, repo);
+  return isRemoteLocation(repo) ? repo : path.resolve(taskDir, repo);
 }
 
 async function repoFromDir(sourceDir: string, cacheDir: string): Promise<SourceRepo> {

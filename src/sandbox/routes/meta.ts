@@ -3,7 +3,7 @@ import type { Router } from "../http/router.ts";
 import { notFound, requiresAuthentication } from "../http/api-error.ts";
 import { simpleOrg, simpleUser } from "../serialize/user.ts";
 import type { Sandbox } from "../sandbox.ts";
-import type { Org } from "../state/model.ts";
+import type { Org, User } from "../state/model.ts";
 
 /** GitHub's `organization-full`: the simple organization and its profile and counts. */
 function organizationFull(sandbox: Sandbox, org: Org): Record<string, unknown> {
@@ -25,6 +25,26 @@ function organizationFull(sandbox: Sandbox, org: Org): Record<string, unknown> {
   };
 }
 
+/** A user's (or an org's) profile as `GET /user` and `GET /users/{username}` answer it. */
+function publicProfile(sandbox: Sandbox, account: User | Org): Record<string, unknown> {
+  return {
+    ...simpleUser(sandbox, account),
+    name: "name" in account ? account.name : account.login,
+    company: null,
+    blog: "",
+    location: null,
+    email: "email" in account ? account.email : null,
+    hireable: null,
+    bio: null,
+    public_repos: 0,
+    public_gists: 0,
+    followers: 0,
+    following: 0,
+    created_at: account.createdAt,
+    updated_at: account.createdAt,
+  };
+}
+
 /** Identity and housekeeping: the caller, users, orgs, rate limits. */
 export function registerMetaRoutes(router: Router): void {
   router.on("GET", "/rate_limit", (context) => {
@@ -36,53 +56,15 @@ export function registerMetaRoutes(router: Router): void {
   router.on("GET", "/user", (context) => {
     if (context.principal.kind !== "user") throw requiresAuthentication();
     const user = context.sandbox.store.users.get(context.principal.userId)!;
-    return {
-      status: 200,
-      body: {
-        ...simpleUser(context.sandbox, user),
-        name: user.name,
-        company: null,
-        blog: "",
-        location: null,
-        email: user.email,
-        hireable: null,
-        bio: null,
-        public_repos: 0,
-        public_gists: 0,
-        followers: 0,
-        following: 0,
-        created_at: user.createdAt,
-        updated_at: user.createdAt,
-      },
-    };
+    return { status: 200, body: publicProfile(context.sandbox, user) };
   });
 
   router.on("GET", "/users/:username", (context) => {
     const { store } = context.sandbox;
-    const user =
-      store.userByLogin(context.params.username ?? "") ??
-      store.orgByLogin(context.params.username ?? "");
-    if (!user) throw notFound();
-    const createdAt = user.createdAt;
-    return {
-      status: 200,
-      body: {
-        ...simpleUser(context.sandbox, user),
-        name: "name" in user ? user.name : user.login,
-        company: null,
-        blog: "",
-        location: null,
-        email: "email" in user ? user.email : null,
-        hireable: null,
-        bio: null,
-        public_repos: 0,
-        public_gists: 0,
-        followers: 0,
-        following: 0,
-        created_at: createdAt,
-        updated_at: createdAt,
-      },
-    };
+    const login = context.params.username ?? "";
+    const account = store.userByLogin(login) ?? store.orgByLogin(login);
+    if (!account) throw notFound();
+    return { status: 200, body: publicProfile(context.sandbox, account) };
   });
 
   router.on("GET", "/orgs/:org", (context) => {

@@ -126,3 +126,19 @@ describe("readSweBenchJsonl", () => {
     expect(tasks[0]!.task.hidden.graded_externally).toMatch(/no test_cmd/);
   });
 });
+
+describe("isRemoteLocation", () => {
+  it("tells remotes from folders, including folders with @ in their names", async () => {
+    const { isRemoteLocation } = await import("../../../src/core/git/remote-location.ts");
+    expect(
+      ["https://github.com/a/b.git", "ssh://git@host/a/b", "git@github.com:a/b.git"].map(
+        isRemoteLocation,
+      ),
+    ).toEqual([true, true, true]);
+    expect(["repos/a@b", "/srv/git/a", "../clones/acme__calc"].map(isRemoteLocation)).toEqual([
+      false,
+      false,
+      false,
+    ]);
+  });
+});
