@@ -83,7 +83,11 @@ export interface SandboxFixture {
 
 /** Starts a sandbox for one test file, with a webhook receiver that checks signatures and schemas. */
 export async function startSandboxFixture(
-  options: { secondaryLimits?: boolean | { perMinute: number; perHour: number } } = {},
+  options: {
+    secondaryLimits?: boolean | { perMinute: number; perHour: number };
+    /** Actions workflows may use: `owner/name` → folder (see SandboxOptions.actions). */
+    actions?: Record<string, string>;
+  } = {},
 ): Promise<SandboxFixture> {
   const dir = tempDir("lancer-sandbox-");
   const deliveries: ReceivedDelivery[] = [];
@@ -128,6 +132,7 @@ export async function startSandboxFixture(
     webhookUrl,
     webhookSecret: secret,
     ...(options.secondaryLimits === undefined ? {} : { secondaryLimits: options.secondaryLimits }),
+    ...(options.actions ? { actions: options.actions } : {}),
   });
   afterAll(async () => {
     await running.stop();

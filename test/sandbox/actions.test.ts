@@ -22,6 +22,8 @@ inputs:
     default: "!"
   token:
     default: \${{ github.token }}
+  dashed-name:
+    default: dash ok
 outputs:
   greeting:
     description: the greeting
@@ -35,6 +37,7 @@ const greeting = "Hello, " + process.env.INPUT_WHO + process.env["INPUT_PUNCTUAT
 fs.appendFileSync(process.env.GITHUB_OUTPUT, "greeting=" + greeting + "\\n");
 fs.appendFileSync(process.env.GITHUB_STEP_SUMMARY, "### " + greeting + "\\n");
 console.log("token given: " + (process.env.INPUT_TOKEN.length > 0));
+console.log("dashed input: " + process.env["INPUT_DASHED-NAME"]);
 console.log("::notice title=Greeter::greeted " + process.env.INPUT_WHO);
 `;
 
@@ -97,10 +100,13 @@ jobs:
   broken:
     runs-on: ubuntu-latest
     steps:
-      - run: exit 3
+      - id: fails
+        run: |
+          echo "why=kept" >> "$GITHUB_OUTPUT"
+          exit 3
       - name: Cleanup
         if: always()
-        run: echo cleaning up
+        run: echo "cleaning up, outputs \${{ steps.fails.outputs.why }}"
       - run: echo unreachable
   after-broken:
     needs: broken
@@ -210,6 +216,11 @@ describe("sandbox: GitHub Actions", () => {
     expect(buildLog).not.toContain(SECRET);
     expect(buildLog).toContain("Contents: read");
     expect(buildLog).toContain("token given: true");
+    // Input names with dashes reach the action (a POSIX sh would drop them on exec).
+    expect(buildLog).toContain("dashed input: dash ok");
+    // A failed step's outputs are kept, as the runner reads its files in a finally.
+    const broken = jobs.find((j) => j.name === "broken")!;
+    expect(await logs(broken.id)).toContain("cleaning up, outputs kept");
     expect(buildLog).toMatch(/denied|403/);
     expect(buildLog).toContain(`repo=${org}/ci event=workflow_dispatch`);
     expect(await logs(report.id)).toContain("got Hello, sandbox!");

@@ -129,11 +129,14 @@ export async function runStep(
   if (result.fileError) return failed(result.fileError);
   Object.assign(state.env, result.env);
   state.process.pathAdditions.unshift(...[...result.path].reverse());
+  // As the runner does, outputs a failed step wrote are kept (it reads the files in a finally).
+  const keepOutputs = (r: StepRunResult): StepRunResult => ({ ...r, outputs: result.outputs });
   if (result.timedOut) {
-    if (!stepTimeoutWins) return failed(jobTimeoutMessage(state), true);
-    return failed("The action has timed out.");
+    if (!stepTimeoutWins) return keepOutputs(failed(jobTimeoutMessage(state), true));
+    return keepOutputs(failed("The action has timed out."));
   }
-  if (result.exitCode !== 0) return failed(`Process completed with exit code ${result.exitCode}.`);
+  if (result.exitCode !== 0)
+    return keepOutputs(failed(`Process completed with exit code ${result.exitCode}.`));
   return { outcome: "success", outputs: result.outputs, lines, jobTimedOut: false };
 }
 

@@ -65,6 +65,7 @@ export async function runStepProcess(
     ...files,
     PATH: [...job.pathAdditions, basePath].join(path.delimiter),
   };
+  // bash, not sh: dash drops variables whose names are not identifiers, such as INPUT_APP-ID.
   // The shell notes its pid (the process group's, as runProcess detaches it) for a cancel,
   // then becomes the step's program with stderr merged into stdout, as the runner logs them.
   const pidFile = path.join(job.fileCommandsDir, `pid_${id}`);
@@ -75,7 +76,7 @@ export async function runStepProcess(
   };
   job.kills.add(kill);
   const result = await runProcess(
-    "/bin/sh",
+    "bash",
     ["-c", 'echo $$ > "$0"; exec "$@" 2>&1', pidFile, file, ...args],
     { cwd: options.cwd, env, timeoutMs: Math.max(1, options.timeoutMs) },
   ).finally(() => job.kills.delete(kill));

@@ -1,0 +1,178 @@
+import { existsSync } from "node:fs";
+import { cp, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { gradeIc } from "../core/grade/grade-ic.ts";
+import {
+  errorDocument,
+  gradeDocument,
+  parseGradeDocument,
+  type GradeDocument,
+} from "../core/grade/grade-document.ts";
+import { patchFromDir } from "../core/grade/patch-from-dir.ts";
+import { BankError, GOLD_PATCH, gradability, loadTask, type BankTask } from "../core/task/bank.ts";
+import { ensureSourceRepo } from "../core/workspace/source-repo.ts";
+import { InputError, type BankLocation } from "./inputs.ts";
+import { openBankTask } from "./open-bank.ts";
+import { isInside, type RunnerEnv, type WorkDir } from "./runner-env.ts";
+
+export interface Candidate {
+  /** The checked-out candidate tree. */
+  dir: string;
+  repository: string | undefined;
+  sha: string | undefined;
+}
+
+export interface PrepareOptions {
+  bank: BankLocation;
+  bankToken: string | undefined;
+  taskId: string;
+  candidate: Candidate;
+  env: RunnerEnv;
+  work: WorkDir;
+}
+
+/** Prepared, or the error document the later phases pass on (and that is already written). */
+export type Prepared = { ok: true; bankTask: BankTask } | { ok: false; doc: GradeDocument };
+
+/**
+ * Fetches the task's hidden parts from the bank into the work folder, outside the candidate
+ * tree, before any of the candidate's code has run. The gold patch is left behind. A bank that
+ * cannot be read, an unknown task or one that cannot be graded here gives an error document.
+ */
+export async function prepare(options: PrepareOptions): Promise<Prepared> {
+  const { work, candidate } = options;
+  if (isInside(work.root, candidate.dir))
+    throw new InputError(
+      `input 'work-dir': ${work.root} is inside the candidate '${candidate.dir}'; the hidden tests must stay outside it`,
+    );
+  await rm(work.root, { recursive: true, force: true });
+  await mkdir(work.root, { recursive: true });
+  const fail = async (detail: string): Promise<Prepared> => {
+    const doc = errorDocument(options.taskId, detail, candidateRef(candidate));
+    await writeResult(work, doc);
+    return { ok: false, doc };
+  };
+  let found: BankTask;
+  try {
+    found = await openBankTask({
+      location: options.bank,
+      taskId: options.taskId,
+      token: options.bankToken,
+      serverUrl: options.env.serverUrl,
+      baseDir: options.env.workspace,
+      cloneDir: work.bankClone,
+    });
+  } catch (error) {
+    if (error instanceof BankError) return fail(error.message);
+    throw error;
+  }
+  if (found.task.kind === "manager")
+    return fail(
+      `${options.taskId} is a manager task: it is graded from the proposal chosen (/select N), not from a pull request`,
+    );
+  const gradable = gradability(found.task);
+  if (!gradable.gradable)
+    return fail(`${options.taskId} cannot be graded here: ${gradable.reason}`);
+  const target = work.taskDir(options.taskId);
+  await cp(found.dir, target, {
+    recursive: true,
+    filter: (from) => path.relative(found.dir, from) !== GOLD_PATCH,
+  });
+  await rm(work.bankClone, { recursive: true, force: true });
+  return { ok: true, bankTask: await loadTask(target) };
+}
+
+export interface RunOptions {
+  taskId: string;
+  candidate: Candidate;
+  work: WorkDir;
+  runs: number;
+  timeoutMinutes: number | undefined;
+  /** Folders put first on the tests' PATH. */
+  pathPrefix: readonly string[];
+}
+
+/**
+ * Grades the candidate with what prepare left: its diff from the task's base, the hidden tests,
+ * `runs` runs. The candidate's code runs here. Writes and returns the result document.
+ */
+export async function runGrade(options: RunOptions): Promise<GradeDocument> {
+  const { work, candidate, taskId } = options;
+  const taskDir = work.taskDir(taskId);
+  if (!existsSync(taskDir)) {
+    // prepare failed and left its error document; pass it on.
+    if (existsSync(work.result)) return readResult(work.result, taskId);
+    return writeResult(
+      work,
+      errorDocument(
+        taskId,
+        `nothing prepared in ${work.root}: run phase 'prepare' for task ${taskId} first, in the same job`,
+        candidateRef(candidate),
+      ),
+    );
+  }
+  const bankTask = await loadTask(taskDir);
+  const spec = bankTask.task.hidden.test!;
+  if (options.timeoutMinutes !== undefined)
+    spec.timeout_seconds = Math.min(spec.timeout_seconds, options.timeoutMinutes * 60);
+  if (!existsSync(candidate.dir))
+    return writeResult(
+      work,
+      errorDocument(
+        taskId,
+        `the candidate folder ${candidate.dir} does not exist`,
+        candidateRef(candidate),
+      ),
+    );
+  await mkdir(work.scratch, { recursive: true });
+  let patch: string;
+  try {
+    const source = await ensureSourceRepo(bankTask, work.cache);
+    patch = await patchFromDir(source, candidate.dir, work.scratch);
+  } catch (error) {
+    return writeResult(
+      work,
+      errorDocument(
+        taskId,
+        `the candidate cannot be compared with the task's base: ${(error as Error).message}`,
+        candidateRef(candidate),
+      ),
+    );
+  }
+  const grade = await gradeIc(bankTask, {
+    patch,
+    runs: options.runs,
+    cacheDir: work.cache,
+    workRoot: work.scratch,
+    pathPrefix: options.pathPrefix,
+  });
+  return writeResult(work, gradeDocument(taskId, spec, grade, candidateRef(candidate)));
+}
+
+export function candidateRef(candidate: Candidate): GradeDocument["candidate"] {
+  return {
+    ...(candidate.repository ? { repository: candidate.repository } : {}),
+    ...(candidate.sha ? { sha: candidate.sha } : {}),
+  };
+}
+
+async function writeResult(work: WorkDir, doc: GradeDocument): Promise<GradeDocument> {
+  await mkdir(path.dirname(work.result), { recursive: true });
+  await writeFile(`${work.result}.tmp`, `${JSON.stringify(doc, null, 2)}\n`);
+  await rename(`${work.result}.tmp`, work.result);
+  return doc;
+}
+
+/** Reads a result document, checking it is one and is for the task expected. */
+export async function readResult(file: string, taskId: string): Promise<GradeDocument> {
+  const text = await readFile(file, "utf8").catch((error: Error) => {
+    throw new InputError(`the result file ${file} cannot be read: ${error.message}`);
+  });
+  return expectTask(parseGradeDocument(text, file), taskId, file);
+}
+
+export function expectTask(doc: GradeDocument, taskId: string, where: string): GradeDocument {
+  if (doc.task_id !== taskId)
+    throw new InputError(`${where} is the result for task ${doc.task_id}, not for ${taskId}`);
+  return doc;
+}

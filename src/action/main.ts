@@ -1,0 +1,189 @@
+import path from "node:path";
+import * as core from "@actions/core";
+import {
+  compactDocument,
+  errorDocument,
+  parseGradeDocument,
+  type GradeDocument,
+} from "../core/grade/grade-document.ts";
+import { BankError } from "../core/task/bank.ts";
+import { mintInstallationToken } from "../github/app-token.ts";
+import { redact } from "../github/git-auth.ts";
+import {
+  candidateRef,
+  expectTask,
+  prepare,
+  readResult,
+  runGrade,
+  type Candidate,
+} from "./grade-phases.ts";
+import {
+  InputError,
+  readInputs,
+  requireInputs,
+  SECRET_INPUTS,
+  type ActionInputs,
+} from "./inputs.ts";
+import { openBankTask } from "./open-bank.ts";
+import { reportGrade } from "./report-grade.ts";
+import { readRunnerEnv, workDir, type RunnerEnv } from "./runner-env.ts";
+import { solve } from "./solve.ts";
+
+/** Variables the runner may hold that the candidate's code must not inherit. */
+const RUNNER_CREDENTIALS = [
+  "GITHUB_TOKEN",
+  "ACTIONS_RUNTIME_TOKEN",
+  "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+  "ACTIONS_ID_TOKEN_REQUEST_URL",
+];
+
+/** The Action: reads its inputs, runs the mode, and fails the step with a clear message. */
+export async function main(): Promise<void> {
+  let secrets: string[] = [];
+  try {
+    const inputs = readInputs((name) => core.getInput(name));
+    secrets = SECRET_INPUTS.flatMap((name) => (inputs[name] ? [inputs[name]] : []));
+    secrets.forEach((s) => core.setSecret(s));
+    const env = readRunnerEnv();
+    if (inputs.mode === "token") await mintToken(inputs, env);
+    else if (inputs.mode === "solve") await solve(inputs, env);
+    else await grade(inputs, env);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    core.setFailed(redact(message, secrets));
+  }
+}
+
+async function mintToken(inputs: ActionInputs, env: RunnerEnv): Promise<void> {
+  requireInputs(inputs, ["app-id", "private-key"], "in mode 'token'");
+  const repository = inputs.repository ?? env.repository;
+  if (!repository) throw new InputError("input 'repository' is required in mode 'token'");
+  const minted = await mintInstallationToken({
+    apiUrl: env.apiUrl,
+    appId: inputs["app-id"],
+    privateKey: inputs["private-key"],
+    repository,
+    permissions: inputs.permissions,
+  });
+  core.setSecret(minted.token);
+  core.setOutput("token", minted.token);
+  core.info(
+    `Minted a token for ${repository} (${Object.entries(inputs.permissions)
+      .map(([k, v]) => `${k}:${v}`)
+      .join(", ")}), valid until ${minted.expiresAt}.`,
+  );
+}
+
+async function grade(inputs: ActionInputs, env: RunnerEnv): Promise<void> {
+  requireInputs(inputs, ["task"], "in mode 'grade'");
+  const taskId = inputs.task;
+  const work = workDir(path.resolve(inputs["work-dir"] ?? path.join(env.runnerTemp, "lancer")));
+  const candidate: Candidate = {
+    dir: path.resolve(env.workspace, inputs.path),
+    repository: inputs.repository ?? env.repository,
+    sha: inputs.sha ?? env.pullRequest?.headSha ?? env.sha,
+  };
+  const phase = inputs.phase;
+  core.info(`Lancer: task ${taskId}, phase ${phase}`);
+
+  if (phase === "prepare" || phase === "all") {
+    requireInputs(inputs, ["bank"], `in phase '${phase}'`);
+    const prepared = await prepare({
+      bank: inputs.bank,
+      bankToken: inputs["bank-token"],
+      taskId,
+      candidate,
+      env,
+      work,
+    });
+    if (!prepared.ok) {
+      if (phase === "all") return reportGrade(inputs, env, candidate, prepared.doc, undefined);
+      setDocumentOutputs(prepared.doc, work.result);
+      core.setFailed(`Lancer: grading error: ${prepared.doc.detail}`);
+      return;
+    }
+    core.info(`Prepared ${taskId} in ${work.taskDir(taskId)} (outside the candidate).`);
+    if (phase === "prepare") return;
+    const priceCents = prepared.bankTask.task.price_cents;
+    const doc = await runPhase(inputs, candidate, work, taskId);
+    await reportGrade(inputs, env, candidate, doc, priceCents);
+    return;
+  }
+
+  if (phase === "run") {
+    const given = SECRET_INPUTS.filter((name) => inputs[name] !== undefined);
+    if (given.length > 0)
+      throw new InputError(
+        given
+          .map(
+            (name) =>
+              `input '${name}' must not be given to phase 'run': the candidate's code runs there (give credentials to the prepare and report steps only)`,
+          )
+          .join("\n"),
+      );
+    const doc = await runPhase(inputs, candidate, work, taskId);
+    if (doc.verdict === "error") core.setFailed(`Lancer: grading error: ${doc.detail}`);
+    return;
+  }
+
+  // report
+  requireInputs(inputs, ["bank"], "in phase 'report' (the price is read from the bank)");
+  const doc = inputs.result
+    ? expectTask(parseGradeDocument(inputs.result, "input 'result'"), taskId, "input 'result'")
+    : await readResult(work.result, taskId);
+  let priceCents: number | undefined;
+  let reported = doc;
+  try {
+    const bankTask = await openBankTask({
+      location: inputs.bank,
+      taskId,
+      token: inputs["bank-token"],
+      serverUrl: env.serverUrl,
+      baseDir: env.workspace,
+      cloneDir: path.join(work.root, "report-bank"),
+    });
+    priceCents = bankTask.task.price_cents;
+  } catch (error) {
+    if (!(error instanceof BankError)) throw error;
+    reported = errorDocument(taskId, `the price cannot be read: ${error.message}`, doc.candidate);
+  }
+  await reportGrade(inputs, env, candidate, reported, priceCents);
+}
+
+/** Grades with no credential left in this process's environment, then sets the outputs. */
+async function runPhase(
+  inputs: ActionInputs,
+  candidate: Candidate,
+  work: ReturnType<typeof workDir>,
+  taskId: string,
+): Promise<GradeDocument> {
+  for (const name of [...SECRET_INPUTS.map(inputVariable), ...RUNNER_CREDENTIALS])
+    delete process.env[name];
+  const doc = await runGrade({
+    taskId,
+    candidate,
+    work,
+    runs: inputs.runs ?? 3,
+    timeoutMinutes: inputs["timeout-minutes"],
+    pathPrefix: [path.dirname(process.execPath)],
+  }).catch((error: unknown) =>
+    errorDocument(taskId, `grader failed: ${(error as Error).message}`, candidateRef(candidate)),
+  );
+  core.info(
+    `Graded ${taskId}: ${doc.verdict} (${doc.reason})${doc.detail ? `: ${doc.detail}` : ""}`,
+  );
+  setDocumentOutputs(doc, work.result);
+  return doc;
+}
+
+function inputVariable(name: string): string {
+  return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
+}
+
+function setDocumentOutputs(doc: GradeDocument, resultPath: string): void {
+  core.setOutput("verdict", doc.verdict);
+  core.setOutput("tests-passed", String(doc.tests_passed));
+  core.setOutput("tests-failed", String(doc.tests_failed));
+  core.setOutput("result-path", resultPath);
+  core.setOutput("result", JSON.stringify(compactDocument(doc)));
+}

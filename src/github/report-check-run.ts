@@ -1,0 +1,100 @@
+import type { getOctokit } from "@actions/github";
+import type { GradeDocument } from "../core/grade/grade-document.ts";
+import { checkOutput, payoutComment, payoutCommentMarker } from "../core/report/render-grade.ts";
+
+type Octokit = ReturnType<typeof getOctokit>;
+
+export const CHECK_NAME = "Lancer";
+
+/** GitHub's limit on a check run's summary and text. */
+const MAX_CHECK_TEXT = 65_000;
+
+/** The id that ties a check run to one attempt at one task (the app creates it queued). */
+export function checkExternalId(taskId: string, attempt: number): string {
+  return `lancer:${taskId}:${attempt}`;
+}
+
+export interface CheckTarget {
+  owner: string;
+  repo: string;
+  sha: string;
+  taskId: string;
+  attempt: number;
+  detailsUrl: string | undefined;
+}
+
+/**
+ * Completes the `Lancer` check run of this attempt on the candidate's head: the one the app
+ * queued (same external id) when there is one, else a new one. Returns its URL.
+ */
+export async function completeCheckRun(
+  octokit: Octokit,
+  target: CheckTarget,
+  doc: GradeDocument,
+  priceCents: number | undefined,
+): Promise<string> {
+  const output = checkOutput(doc, priceCents);
+  const externalId = checkExternalId(target.taskId, target.attempt);
+  const { data } = await octokit.rest.checks.listForRef({
+    owner: target.owner,
+    repo: target.repo,
+    ref: target.sha,
+    check_name: CHECK_NAME,
+    filter: "all",
+    per_page: 100,
+  });
+  const existing = data.check_runs.find((run) => run.external_id === externalId);
+  const body = {
+    owner: target.owner,
+    repo: target.repo,
+    status: "completed" as const,
+    conclusion: output.conclusion,
+    completed_at: new Date().toISOString(),
+    external_id: externalId,
+    ...(target.detailsUrl ? { details_url: target.detailsUrl } : {}),
+    output: {
+      title: output.title,
+      summary: output.summary.slice(0, MAX_CHECK_TEXT),
+      text: output.text.slice(0, MAX_CHECK_TEXT),
+    },
+  };
+  const response = existing
+    ? await octokit.rest.checks.update({ ...body, check_run_id: existing.id })
+    : await octokit.rest.checks.create({ ...body, name: CHECK_NAME, head_sha: target.sha });
+  return response.data.html_url ?? "";
+}
+
+/** Posts the payout comment on a pull request, or edits the one an earlier report posted. */
+export async function upsertPayoutComment(
+  octokit: Octokit,
+  target: { owner: string; repo: string; pullRequest: number; attempt: number },
+  doc: GradeDocument,
+  priceCents: number | undefined,
+  checkUrl: string | undefined,
+): Promise<void> {
+  const body = payoutComment(doc, priceCents, target.attempt, checkUrl);
+  const marker = payoutCommentMarker(doc.task_id, target.attempt);
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+    owner: target.owner,
+    repo: target.repo,
+    issue_number: target.pullRequest,
+    per_page: 100,
+  });
+  // Only a bot's comment is ours to edit: anyone may copy the marker into a comment.
+  const mine = comments.find((c) => c.user?.type === "Bot" && c.body?.includes(marker));
+  if (mine) {
+    await octokit.rest.issues.updateComment({
+      owner: target.owner,
+      repo: target.repo,
+      comment_id: mine.id,
+      body,
+    });
+  } else {
+    await octokit.rest.issues.createComment({
+      owner: target.owner,
+      repo: target.repo,
+      issue_number: target.pullRequest,
+      body,
+    });
+  }
+}
