@@ -5,6 +5,7 @@ import { registerImport } from "./commands/import.ts";
 import { registerReport } from "./commands/report.ts";
 import { registerRun } from "./commands/run.ts";
 import { registerSandbox } from "./commands/sandbox.ts";
+import { registerSolve } from "./commands/solve.ts";
 import { registerTasks } from "./commands/tasks.ts";
 import { registerValidate } from "./commands/validate.ts";
 import { processOutput, UsageError, type Output } from "./output.ts";
@@ -23,6 +24,7 @@ export function buildProgram(output: Output): Command {
     registerGrade,
     registerReport,
     registerValidate,
+    registerSolve,
     registerSandbox,
   ]) {
     register(program, output);
