@@ -11,6 +11,7 @@ import {
 import { patchFromDir } from "../core/grade/patch-from-dir.ts";
 import { BankError, GOLD_PATCH, gradability, loadTask, type BankTask } from "../core/task/bank.ts";
 import { ensureSourceRepo } from "../core/workspace/source-repo.ts";
+import { git, gitOutput } from "../core/git/git.ts";
 import { InputError, type BankLocation } from "./inputs.ts";
 import { openBankTask } from "./open-bank.ts";
 import { isInside, type RunnerEnv, type WorkDir } from "./runner-env.ts";
@@ -85,6 +86,12 @@ export async function prepare(options: PrepareOptions): Promise<Prepared> {
 export interface RunOptions {
   taskId: string;
   candidate: Candidate;
+  /**
+   * Grade only what the candidate's history changed since this commit (its merge base with
+   * it), for repositories that hold more than the task's source (workflows, docs). Without
+   * it, the candidate tree is compared with the task's base.
+   */
+  baseSha: string | undefined;
   work: WorkDir;
   runs: number;
   timeoutMinutes: number | undefined;
@@ -127,8 +134,13 @@ export async function runGrade(options: RunOptions): Promise<GradeDocument> {
   await mkdir(work.scratch, { recursive: true });
   let patch: string;
   try {
-    const source = await ensureSourceRepo(bankTask, work.cache);
-    patch = await patchFromDir(source, candidate.dir, work.scratch);
+    patch = options.baseSha
+      ? await patchSince(candidate.dir, options.baseSha)
+      : await patchFromDir(
+          await ensureSourceRepo(bankTask, work.cache),
+          candidate.dir,
+          work.scratch,
+        );
   } catch (error) {
     return writeResult(
       work,
@@ -175,4 +187,20 @@ export function expectTask(doc: GradeDocument, taskId: string, where: string): G
   if (doc.task_id !== taskId)
     throw new InputError(`${where} is the result for task ${doc.task_id}, not for ${taskId}`);
   return doc;
+}
+
+/** What the candidate's checked-out commit changed since its merge base with `baseSha`. */
+async function patchSince(dir: string, baseSha: string): Promise<string> {
+  const known = await git(["cat-file", "-e", `${baseSha}^{commit}`], {
+    cwd: dir,
+    allowFailure: true,
+  });
+  if (known.exitCode !== 0)
+    throw new Error(
+      `the base commit ${baseSha} is not in the checkout at ${dir} (check out with fetch-depth: 0)`,
+    );
+  const patch = await gitOutput(["diff", "--binary", "--no-renames", `${baseSha}...HEAD`], {
+    cwd: dir,
+  });
+  return patch === "" ? "" : `${patch}\n`;
 }

@@ -78,6 +78,12 @@ const ActionInputs = z.object({
       .regex(/^[0-9a-f]{40}$/, "expected a 40-character commit id")
       .optional(),
   ),
+  "base-sha": optionalText.pipe(
+    z
+      .string()
+      .regex(/^[0-9a-f]{40}$/, "expected a 40-character commit id")
+      .optional(),
+  ),
   "pull-request": wholeNumber("a pull request number"),
   attempt: wholeNumber("an attempt number ≥ 1"),
   issue: wholeNumber("an issue number"),

@@ -164,6 +164,7 @@ async function runPhase(
   const doc = await runGrade({
     taskId,
     candidate,
+    baseSha: inputs["base-sha"],
     work,
     runs: inputs.runs ?? 3,
     timeoutMinutes: inputs["timeout-minutes"],

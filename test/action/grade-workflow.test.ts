@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createActionsRepo, jobLog, latestJobs } from "../helpers/actions-repo.ts";
+import { git } from "../../src/core/git/git.ts";
+import { actionsSettled, createActionsRepo, jobLog, latestJobs } from "../helpers/actions-repo.ts";
 import {
   dispatchAndSettle,
   filesOf,
@@ -254,6 +255,48 @@ describe("the Lancer Action grades pull requests in workflows", () => {
     const { jobs } = await latestJobs(fx, "grader", "all-in-one.yml");
     const log = await jobLog(fx, "grader", jobs.grade!.id);
     expect(log).toContain(`outputs verdict=pass payout-cents=[${PRICE}] payout=[$250]`);
+  });
+
+  it("grades with the standalone pull_request_target template and comments the payout", async () => {
+    const template = readFileSync(path.join(PROJECT_ROOT, "templates/pull-request.yml"), "utf8");
+    const repo = await pushMirror(fx, "standalone", {
+      ...filesOf(path.join(TASK_DIR, "source")),
+      ".github/workflows/lancer.yml": template.replaceAll("your-org/lancer-bank", `${org}/bank`),
+    });
+    const gold = readFileSync(path.join(TASK_DIR, "gold.patch"), "utf8");
+    const sha = await repo.branch("fix", { patch: gold });
+    const pr = await repo.pull("fix", `Transliterate accents.\n\nLancer-Task: ${TASK}\n`);
+    await actionsSettled(fx);
+    const { run } = await latestJobs(fx, "standalone", "lancer.yml");
+    expect(run.conclusion).toBe("success");
+    const [check] = await lancerChecks(fx, "standalone", sha);
+    expect(check?.conclusion).toBe("success");
+    expect(check?.output.title).toBe("pass: $250 earned");
+    const { data: comments } = await fx.admin.request(
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+      { owner: org, repo: "standalone", issue_number: pr },
+    );
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.user?.type).toBe("Bot");
+    expect(comments[0]!.body).toContain(`<!-- lancer:payout task=${TASK} attempt=1 -->`);
+    expect(comments[0]!.body).toContain("Payout: **$250** (the task's price).");
+
+    // A new push re-grades and edits the same comment: now the change breaks the tests.
+    await git(["checkout", "-q", "fix"], { cwd: repo.repo.dir });
+    const broken = await repo.repo.commit({
+      "src/slugify.js": "export const slugify = () => '';\n",
+    });
+    await repo.repo.push("fix");
+    await git(["checkout", "-q", "main"], { cwd: repo.repo.dir });
+    await actionsSettled(fx);
+    const [recheck] = await lancerChecks(fx, "standalone", broken);
+    expect(recheck?.conclusion).toBe("failure");
+    const { data: after } = await fx.admin.request(
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+      { owner: org, repo: "standalone", issue_number: pr },
+    );
+    expect(after).toHaveLength(1);
+    expect(after[0]!.body).toContain("Payout: $0 of $250.");
   });
 
   it("reports an unreadable bank as a grading error, never as $0", async () => {

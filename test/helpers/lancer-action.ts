@@ -59,7 +59,7 @@ export interface Mirror {
     change: { patch: string } | { files: Record<string, string> },
   ): Promise<string>;
   /** Opens a pull request from a branch as the agent; returns its number. */
-  pull(branch: string): Promise<number>;
+  pull(branch: string, body?: string): Promise<number>;
 }
 
 /** A task mirror: the task's source as one commit on main, the agent allowed to push. */
@@ -91,13 +91,14 @@ export async function pushMirror(
       await git(["checkout", "-q", "main"], { cwd: repo.dir });
       return sha;
     },
-    async pull(branch) {
+    async pull(branch, body) {
       const { data } = await fx.agent.request("POST /repos/{owner}/{repo}/pulls", {
         owner: fx.running.org,
         repo: name,
         head: branch,
         base: "main",
         title: `Fix via ${branch}`,
+        ...(body === undefined ? {} : { body }),
       });
       return data.number;
     },

@@ -160,12 +160,14 @@ describe("sandbox: what a push sets off", () => {
       head: "topic",
       base: "main",
     });
-    const opened = triggers.at(-1)!;
-    expect(opened).toMatchObject({
-      event: "pull_request",
+    const opened = triggers.filter((t) => t.payload.action === "opened");
+    expect(opened.map((t) => t.event)).toEqual(["pull_request", "pull_request_target"]);
+    expect(opened[0]).toMatchObject({
       ref: `refs/pull/${pr.data.number}/merge`,
       payload: { action: "opened", number: pr.data.number },
     });
+    // pull_request_target runs the base branch's workflows at its tip, not the PR's code.
+    expect(opened[1]).toMatchObject({ ref: "refs/heads/main", sha: main });
     const two = await commit({ "t.txt": "2\n" }, "t2");
     await push(
       "HEAD:refs/heads/topic",

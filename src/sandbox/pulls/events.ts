@@ -1,3 +1,4 @@
+import { gitOutput } from "../../core/git/git.ts";
 import { triggerWorkflows } from "../runner/trigger.ts";
 import { emitRepoEvent, type Sandbox } from "../sandbox.ts";
 import { webhookPullRequest } from "../serialize/pull.ts";
@@ -47,13 +48,28 @@ export async function emitPullEvent(
     pull_request: webhookPullRequest(sandbox, pull, facts),
   };
   emitRepoEvent(sandbox, repo, "pull_request", action, fields, senderId);
-  if (sha !== undefined && actor !== undefined)
-    await triggerWorkflows(sandbox, repo, {
-      event: "pull_request",
-      ref: `refs/pull/${pull.number}/merge`,
-      sha,
-      payload: workflowEventPayload(sandbox, repo, action, fields, senderId),
-      actor,
-    });
+  if (actor !== undefined) {
+    const payload = workflowEventPayload(sandbox, repo, action, fields, senderId);
+    if (sha !== undefined)
+      await triggerWorkflows(sandbox, repo, {
+        event: "pull_request",
+        ref: `refs/pull/${pull.number}/merge`,
+        sha,
+        payload,
+        actor,
+      });
+    // pull_request_target runs the base branch's workflows, in the base's context.
+    const baseTip = await gitOutput(["rev-parse", "--verify", "-q", `refs/heads/${pull.baseRef}`], {
+      cwd: repo.gitDir,
+    }).catch(() => "");
+    if (baseTip !== "")
+      await triggerWorkflows(sandbox, repo, {
+        event: "pull_request_target",
+        ref: `refs/heads/${pull.baseRef}`,
+        sha: baseTip,
+        payload,
+        actor,
+      });
+  }
   return facts;
 }

@@ -24,7 +24,8 @@ export async function startWorkflowRun(
   const { store } = sandbox;
   const wf = workflowRecord(sandbox, repo, loaded.path, loaded.name);
   const pull = pullOf(origin);
-  const isPull = origin.event.startsWith("pull_request");
+  // A pull_request_target run belongs to the base branch's commit, where its workflow is from.
+  const isPull = origin.event === "pull_request";
   const headSha = isPull ? (pull?.head?.sha ?? origin.sha) : origin.sha;
   const headBranch = isPull ? (pull?.head?.ref ?? null) : branchOf(origin.ref);
   const commit = await readCommit(repo.gitDir, headSha);

@@ -9,8 +9,11 @@ import { startWorkflowRun } from "./run-workflow.ts";
 
 /** What started a workflow: the event name, the commit and ref, and the event payload. */
 export interface WorkflowTrigger {
-  event: "push" | "pull_request" | "workflow_dispatch";
-  /** Full ref (`refs/heads/main`) or, for pull_request, the PR merge ref. */
+  event: "push" | "pull_request" | "pull_request_target" | "workflow_dispatch";
+  /**
+   * Full ref (`refs/heads/main`); for pull_request the PR merge ref, for pull_request_target
+   * the base branch (the workflow comes from there, not from the pull request).
+   */
   ref: string;
   sha: string;
   /** The `github.event` payload the workflow sees. */
@@ -99,8 +102,9 @@ async function matches(
       if (!refPasses(filter, trigger.ref)) return false;
       return pathsPass(filter, filter.paths || filter["paths-ignore"] ? await changedFiles() : []);
     }
-    case "pull_request": {
-      const filter = events.pull_request;
+    case "pull_request":
+    case "pull_request_target": {
+      const filter = events[trigger.event];
       if (!filter) return false;
       const action = text(trigger.payload.action);
       if (!(filter.types ?? DEFAULT_PULL_TYPES).includes(action)) return false;
@@ -145,7 +149,7 @@ function pullField(trigger: WorkflowTrigger, side: "base" | "head", key: "ref" |
  */
 async function changedFilesOf(repo: Repo, trigger: WorkflowTrigger): Promise<string[] | undefined> {
   let range: string[];
-  if (trigger.event === "pull_request") {
+  if (trigger.event === "pull_request" || trigger.event === "pull_request_target") {
     const base = pullField(trigger, "base", "sha");
     const head = pullField(trigger, "head", "sha") || trigger.sha;
     if (!base) return undefined;
