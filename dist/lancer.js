@@ -439,7 +439,7 @@ CREATE TABLE IF NOT EXISTS attempts (
   recorded_at  TEXT    NOT NULL,
   PRIMARY KEY (run_id, agent, task_id, attempt)
 ) STRICT;
-`,Dc=class{file;#e;constructor(e){this.file=e,e!==":memory:"&&Ppe(D2.dirname(D2.resolve(e)),{recursive:!0}),this.#e=new Dpe(e),this.#e.exec("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000;"),this.#e.exec(Lpe)}record(e){let r=this.#e.prepare(`INSERT INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+`,Dc=class{file;#e;constructor(e){this.file=e,e!==":memory:"&&Ppe(D2.dirname(D2.resolve(e)),{recursive:!0}),this.#e=new Dpe(e),this.#e.exec("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL;"),this.#e.exec(Lpe)}record(e){let r=this.#e.prepare(`INSERT INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (run_id, agent, task_id, attempt) DO UPDATE SET
            outcome = excluded.outcome, reason = excluded.reason, detail = excluded.detail,
            payout_cents = excluded.payout_cents, tests_passed = excluded.tests_passed,
