@@ -162,6 +162,9 @@ describe("the openai agent facing a bad model or a failing endpoint", () => {
       expect(result.exitCode).toBe(0);
       expect(result.stderr).not.toMatch(/\n\s+at /);
     }
+    expect(plain.stderr).toContain(
+      'openai agent: no price is known for model "scripted-model": its cost is recorded as $0',
+    );
     const verdicts = [...plain.results, ...streamed.results]
       .map((r) => [r.task_id, r.outcome, r.reason])
       .sort();

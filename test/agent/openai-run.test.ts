@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderTrajectoryMarkdown } from "../../src/agent/openai/index.ts";
+import { SqliteLedger } from "../../src/core/ledger/sqlite-ledger.ts";
 import {
   startOpenAiServer,
   toolResults,
@@ -310,6 +311,16 @@ describe("lancer run --agent openai against a scripted endpoint", () => {
     const small = await renderTrajectoryMarkdown(file, 2_000);
     expect(small.length).toBeLessThanOrEqual(2_000);
     expect(small).toContain("entries left out");
+  });
+
+  it("keeps the manager's reason in the ledger", () => {
+    const entries = new SqliteLedger(ledger);
+    try {
+      const manager = entries.entries({ runId: "plain" }).find((e) => e.taskId === DUE_DATE)!;
+      expect(manager.runs).toEqual([{ selected_proposal_id: 1, reason: "fixes the root cause" }]);
+    } finally {
+      entries.close();
+    }
   });
 
   it("shows tokens and cost in lancer report", async () => {

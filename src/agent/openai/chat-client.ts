@@ -5,6 +5,7 @@ import type {
   ChatCompletionTool,
 } from "openai/resources/chat/completions";
 import { assembleStream } from "./assemble-stream.ts";
+import { displayUrl } from "./settings.ts";
 import {
   IncompleteResponseError,
   normalizeToolCall,
@@ -59,11 +60,11 @@ export interface ChatClient {
 function describe(error: unknown, options: ChatClientOptions): string {
   const text = error instanceof Error ? error.message : String(error);
   const redacted = options.apiKey === "" ? text : text.split(options.apiKey).join("[key]");
+  const where = displayUrl(options.baseUrl);
   if (error instanceof APIError && error.status !== undefined)
-    return `${options.baseUrl} answered HTTP ${redacted}`;
-  if (error instanceof APIConnectionError)
-    return `${options.baseUrl} could not be reached: ${redacted}`;
-  return `${options.baseUrl}: ${redacted}`;
+    return `${where} answered HTTP ${redacted}`;
+  if (error instanceof APIConnectionError) return `${where} could not be reached: ${redacted}`;
+  return `${where}: ${redacted}`;
 }
 
 /**

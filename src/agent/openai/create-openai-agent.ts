@@ -8,7 +8,7 @@ import { parseTextAnswer } from "./parse-text-answer.ts";
 import { BUILT_IN_PRICES, priceFor } from "./prices.ts";
 import { openingMessages } from "./prompt.ts";
 import { runLoop, type LoopOptions, type LoopResult } from "./run-loop.ts";
-import { parseSettings, type OpenAiAgentSettingsInput } from "./settings.ts";
+import { displayUrl, parseSettings, type OpenAiAgentSettingsInput } from "./settings.ts";
 import { openTrajectory, type TrajectoryWriter } from "./trajectory.ts";
 import { icTools, managerTools, type Tool } from "./tools/index.ts";
 
@@ -54,7 +54,7 @@ export function createOpenAiAgent(options: OpenAiAgentOptions): Agent {
       task_id: task.id,
       kind: task.kind,
       model: settings.model,
-      base_url: settings.baseUrl,
+      base_url: displayUrl(settings.baseUrl),
       stream: settings.stream,
       limits: {
         max_steps: settings.maxSteps,

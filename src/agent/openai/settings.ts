@@ -50,6 +50,19 @@ export const OpenAiAgentSettings = z.strictObject({
 export type OpenAiAgentSettingsInput = z.input<typeof OpenAiAgentSettings>;
 export type OpenAiAgentSettings = z.output<typeof OpenAiAgentSettings>;
 
+/** A base URL fit for logs and trajectories: any user name or password in it is masked. */
+export function displayUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.username && !parsed.password) return url;
+    parsed.username = "***";
+    parsed.password = "";
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
 /** Validates settings, naming every bad field (never echoing the key). */
 export function parseSettings(input: OpenAiAgentSettingsInput): OpenAiAgentSettings {
   const parsed = OpenAiAgentSettings.safeParse(input);
