@@ -3,6 +3,7 @@ import path from "node:path";
 import * as core from "@actions/core";
 import { getOctokit } from "@actions/github";
 import { createAgent } from "../agent/create-agent.ts";
+import { renderTrajectoryMarkdown, type OpenAiAgentOptions } from "../agent/openai/index.ts";
 import { solveIssue } from "../github/solve-issue.ts";
 import { InputError, requireInputs, type ActionInputs } from "./inputs.ts";
 import type { RunnerEnv } from "./runner-env.ts";
@@ -16,9 +17,11 @@ export async function solve(inputs: ActionInputs, env: RunnerEnv): Promise<void>
   const repository = inputs.repository ?? env.repository;
   if (!repository) throw new InputError("input 'repository' is required in mode 'solve'");
   const [owner, repo] = repository.split("/") as [string, string];
+  const trajectoryDir = path.join(env.runnerTemp || os.tmpdir(), "lancer-trajectories");
   const agent = await createAgent(inputs.agent, {
     bank: new Map(),
     commandTimeoutMs: (inputs["timeout-minutes"] ?? 30) * 60_000,
+    ...(inputs.agent === "openai" ? { openai: openAiSettings(inputs, trajectoryDir) } : {}),
   });
   const outcome = await solveIssue({
     octokit: getOctokit(inputs.token, { baseUrl: env.apiUrl }),
@@ -31,6 +34,8 @@ export async function solve(inputs: ActionInputs, env: RunnerEnv): Promise<void>
     ...(inputs.attempt === undefined ? {} : { attempt: inputs.attempt }),
     workRoot: path.join(env.runnerTemp || os.tmpdir(), "lancer-solve"),
     log: (line) => core.info(line),
+    describe: async (submission) =>
+      submission.trajectoryFile ? renderTrajectoryMarkdown(submission.trajectoryFile) : "",
   });
   if (outcome.kind === "ic") {
     core.setOutput("pull-request", String(outcome.pullRequest));
@@ -40,4 +45,16 @@ export async function solve(inputs: ActionInputs, env: RunnerEnv): Promise<void>
     core.setOutput("selected-proposal", String(outcome.selectedProposalId));
     core.info(`Answered /select ${outcome.selectedProposalId}: ${outcome.commentUrl}`);
   }
+}
+
+/** The openai agent's settings from the Action's inputs (the key from a secret). */
+function openAiSettings(inputs: ActionInputs, trajectoryDir: string): OpenAiAgentOptions {
+  requireInputs(inputs, ["model", "api-key"], "with agent 'openai'");
+  return {
+    model: inputs.model,
+    apiKey: inputs["api-key"],
+    ...(inputs["api-base-url"] ? { baseUrl: inputs["api-base-url"] } : {}),
+    trajectoryDir,
+    onNote: (text) => core.info(`openai agent: ${text}`),
+  };
 }

@@ -2,8 +2,8 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Agent } from "../core/agent.ts";
 import { runProcess } from "../core/exec/run-process.ts";
-import { git } from "../core/git/git.ts";
 import { renderTaskText } from "../core/task/render-task-text.ts";
+import { workspaceDiff } from "./workspace-diff.ts";
 
 export interface CommandAgentOptions {
   command: string;
@@ -36,9 +36,7 @@ export function createCommandAgent(options: CommandAgentOptions): Agent {
     async solveIc({ task, workspace, scratchDir }) {
       const ws = await workspace();
       await run(ws.dir, scratchDir, renderTaskText(task), { LANCER_TASK_ID: task.id });
-      await git(["add", "-A"], { cwd: ws.dir });
-      const diff = await git(["diff", "--cached", "--binary", ws.baseCommit], { cwd: ws.dir });
-      return { patch: diff.stdout };
+      return { patch: await workspaceDiff(ws) };
     },
     async solveManager({ task, scratchDir }) {
       const answerFile = path.join(scratchDir, "answer.json");

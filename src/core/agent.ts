@@ -25,12 +25,29 @@ export interface IcSubmission {
   /** Unified diff against the base; "" for no change. */
   patch: string;
   usage?: Usage;
+  /** Where the agent saved its trajectory (JSONL), when it keeps one. */
+  trajectoryFile?: string;
 }
 
 export interface ManagerSubmission {
   selectedProposalId: number | null;
   reason?: string;
   usage?: Usage;
+  trajectoryFile?: string;
+}
+
+/**
+ * Thrown by an agent that could not finish for a reason outside the model's answer (an
+ * endpoint that keeps failing). The attempt is recorded as verdict `error` with what was
+ * spent, so it is retried later and never paid as $0.
+ */
+export class AgentError extends Error {
+  override name = "AgentError";
+  readonly usage: Usage | undefined;
+  constructor(message: string, usage?: Usage) {
+    super(message);
+    this.usage = usage;
+  }
 }
 
 /** Whatever acts for the model on local runs. Sees only the public part of a task. */

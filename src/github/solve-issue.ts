@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Octokit } from "@octokit/core";
-import type { Agent } from "../core/agent.ts";
+import type { Agent, IcSubmission } from "../core/agent.ts";
 import { git, gitOutput, GitError } from "../core/git/git.ts";
 import { cloneUrl, gitAuthEnv, redact } from "./git-auth.ts";
 import { readTaskIssue } from "./task-issue.ts";
@@ -20,8 +20,8 @@ export interface SolveIssueOptions {
   attempt?: number;
   /** Where the clone and the agent's files go (removed afterwards). */
   workRoot: string;
-  /** Extra text for the pull request body (e.g. the agent's trajectory). */
-  describe?: (context: { scratchDir: string }) => Promise<string>;
+  /** Extra text for the pull request body (e.g. the agent's trajectory, collapsed). */
+  describe?: (submission: IcSubmission) => Promise<string>;
   log?: (line: string) => void;
 }
 
@@ -143,7 +143,7 @@ async function solveIc(
   } catch (error) {
     throw gitFailure(error, `cannot push ${branch} to ${owner}/${repo}`);
   }
-  const extra = options.describe ? await options.describe({ scratchDir }) : "";
+  const extra = options.describe ? await options.describe(submission) : "";
   const { data: pull } = await octokit.request("POST /repos/{owner}/{repo}/pulls", {
     owner,
     repo,

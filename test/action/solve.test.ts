@@ -13,6 +13,7 @@ import {
   pushMirror,
   startLancerSandbox,
 } from "../helpers/lancer-action.ts";
+import { startOpenAiServer } from "../helpers/openai-server.ts";
 import { runLancer, runLancerJson } from "../helpers/run-lancer.ts";
 import type { SandboxFixture } from "../helpers/sandbox-fixture.ts";
 import { readFileSync } from "node:fs";
@@ -139,6 +140,68 @@ describe("agents solve task issues: lancer solve and the Action's solve mode", (
     expect(check?.output.title).toBe("pass: $250 earned");
   });
 
+  it("lancer solve --agent openai opens a pull request carrying its trajectory", async () => {
+    const model = await startOpenAiServer([
+      {
+        match: "slugify mangles accented letters",
+        responses: [
+          {
+            toolCalls: [{ name: "apply_patch", arguments: { patch: readFileSync(GOLD, "utf8") } }],
+          },
+          { toolCalls: [{ name: "submit", arguments: { summary: "strip the marks after NFD" } }] },
+        ],
+      },
+    ]);
+    try {
+      const solved = await runLancerJson<{ pullRequest: number; attempt: number }>(
+        [
+          "solve",
+          ...github(),
+          "--repo",
+          `${org}/${IC}`,
+          "--issue",
+          String(icIssue),
+          "--agent",
+          "openai",
+          "--model",
+          "scripted-model",
+          "--api-base-url",
+          model.url,
+          "--attempt",
+          "9",
+          "--trajectories",
+          path.join(fx.dir, "trajectories"),
+        ],
+        { env: { ...agentEnv(), OPENAI_API_KEY: "sk-scripted" } },
+      );
+      expect(solved.exitCode, solved.stderr).toBe(0);
+      expect(model.problems).toEqual([]);
+      const { data: pull } = await fx.admin.request(
+        "GET /repos/{owner}/{repo}/pulls/{pull_number}",
+        {
+          owner: org,
+          repo: IC,
+          pull_number: solved.pullRequest,
+        },
+      );
+      expect(pull.head.ref).toBe(`lancer/${IC}-9`);
+      expect(pull.body).toContain(`Fixes #${icIssue}`);
+      expect(pull.body).toContain("Agent: openai:scripted-model");
+      expect(pull.body).toMatch(/<details>[\s\S]*apply_patch[\s\S]*<\/details>/);
+      // The model saw the issue's text, never the hidden tests.
+      const sent = model.requests.map((r) => r.raw).join("\n");
+      expect(sent).toContain("Crème Brûlée");
+      expect(sent).not.toContain(
+        readFileSync(path.join(FIXTURE_TASKS, IC, "hidden/test/slugify.test.js"), "utf8").slice(
+          0,
+          200,
+        ),
+      );
+    } finally {
+      await model.close();
+    }
+  });
+
   it("the Action's solve mode opens the next attempt from a workflow", async () => {
     const agentRepo = await createActionsRepo(fx, "agent-workflows");
     await agentRepo.commit({
@@ -153,12 +216,16 @@ describe("agents solve task issues: lancer solve and the Action's solve mode", (
     const { run, jobs } = await latestJobs(fx, "agent-workflows", "solve.yml");
     const log = await jobLog(fx, "agent-workflows", jobs.solve!.id);
     expect(run.conclusion, log).toBe("success");
-    expect(log).toMatch(/opened pull request \d+ as attempt 2/);
+    expect(log).toMatch(/opened pull request \d+ as attempt 10/);
     const { data: pulls } = await fx.admin.request("GET /repos/{owner}/{repo}/pulls", {
       owner: org,
       repo: IC,
     });
-    expect(pulls.map((p) => p.head.ref).sort()).toEqual([`lancer/${IC}-1`, `lancer/${IC}-2`]);
+    expect(pulls.map((p) => p.head.ref).sort()).toEqual([
+      `lancer/${IC}-1`,
+      `lancer/${IC}-10`,
+      `lancer/${IC}-9`,
+    ]);
   });
 
   it("answers a manager task with /select N as the agent", async () => {
@@ -201,7 +268,7 @@ describe("agents solve task issues: lancer solve and the Action's solve mode", (
     );
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(
-      new RegExp(`cannot push lancer/${IC}-3 to ${org}/${IC}: .*workflow`),
+      new RegExp(`cannot push lancer/${IC}-11 to ${org}/${IC}: .*workflow`),
     );
     expect(result.stderr).not.toContain(fx.running.tokens.agent);
   });

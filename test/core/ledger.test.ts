@@ -1,4 +1,5 @@
 import path from "node:path";
+import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import type { LedgerEntry } from "../../src/core/ledger/entry.ts";
 import { SqliteLedger } from "../../src/core/ledger/sqlite-ledger.ts";
@@ -79,5 +80,24 @@ describe("SqliteLedger", () => {
     expect(b.entries()).toHaveLength(1);
     a.close();
     b.close();
+  });
+
+  it("is created by several processes at once without a 'database is locked'", async () => {
+    const module = path.resolve(import.meta.dirname, "../../src/core/ledger/sqlite-ledger.ts");
+    const open = `const { SqliteLedger } = await import(${JSON.stringify(module)}); new SqliteLedger(process.argv[1]).close();`;
+    // A race: a few rounds of three processes opening the same new file.
+    for (let round = 0; round < 4; round += 1) {
+      const file = path.join(dir, `race-${round}.sqlite`);
+      const results = await Promise.all(
+        [0, 1, 2].map(() =>
+          execa(process.execPath, ["--input-type=module", "-e", open, file], { reject: false }),
+        ),
+      );
+      expect(results.map((r) => [r.exitCode, r.stderr])).toEqual([
+        [0, ""],
+        [0, ""],
+        [0, ""],
+      ]);
+    }
   });
 });

@@ -84,7 +84,12 @@ export function writeTinyTask(
 }
 
 /** A manager task with three proposals; the real manager chose proposal 2. */
-export function writeTinyManagerTask(bankDir: string, id: string, correct = 2): string {
+export function writeTinyManagerTask(
+  bankDir: string,
+  id: string,
+  correct = 2,
+  overrides: Record<string, unknown> = {},
+): string {
   const dir = path.join(bankDir, id);
   mkdirSync(dir, { recursive: true });
   const task = {
@@ -95,6 +100,7 @@ export function writeTinyManagerTask(bankDir: string, id: string, correct = 2): 
     price_cents: 100_000,
     proposals: [0, 1, 2].map((n) => ({ id: n, content: `Proposal number ${n}` })),
     hidden: { correct_proposal_id: correct },
+    ...overrides,
   };
   writeFileSync(path.join(dir, "task.yaml"), stringify(task));
   return dir;

@@ -77,6 +77,7 @@ export function registerReport(program: Command, output: Output): void {
             available_cents: s.available_cents,
             passed: s.passed,
             tasks: s.tasks,
+            usage: s.usage,
           };
         });
         if (format === "json") {
@@ -93,11 +94,12 @@ export function registerReport(program: Command, output: Output): void {
           if (leaderboard.length > 1) {
             output.result("### All runs in this ledger\n");
             output.result(
-              "| run | agent | tasks | passed | earned | available |\n| --- | --- | ---: | ---: | ---: | ---: |",
+              "| run | agent | tasks | passed | earned | available | model tokens | model cost |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
             );
             for (const g of leaderboard) {
+              const tokens = g.usage.prompt_tokens + g.usage.completion_tokens;
               output.result(
-                `| ${g.run_id} | ${g.agent} | ${g.tasks} | ${g.passed} | ${formatCents(g.earned_cents)} | ${formatCents(g.available_cents)} |`,
+                `| ${g.run_id} | ${g.agent} | ${g.tasks} | ${g.passed} | ${formatCents(g.earned_cents)} | ${formatCents(g.available_cents)} | ${tokens} | $${g.usage.cost_usd.toFixed(4)} |`,
               );
             }
           }

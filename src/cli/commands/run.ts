@@ -13,11 +13,12 @@ import {
   testPathPrefix,
   workOptionDefaults,
 } from "../options.ts";
+import { addOpenAiOptions, resolveOpenAiOptions, type OpenAiCliValues } from "../openai-options.ts";
 import { printJson, type Output } from "../output.ts";
 import { createProgress } from "../progress.ts";
 import { selectTasks } from "../select-tasks.ts";
 
-interface RunOptions {
+interface RunOptions extends OpenAiCliValues {
   agent: string;
   jobs: number;
   runs: number;
@@ -33,7 +34,7 @@ interface RunOptions {
 
 export function registerRun(program: Command, output: Output): void {
   const defaults = workOptionDefaults();
-  program
+  const command = program
     .command("run")
     .description(
       "let an agent attempt every task of a bank, grade each attempt and record payouts in the ledger",
@@ -58,17 +59,33 @@ export function registerRun(program: Command, output: Output): void {
     .option("--agent-timeout <minutes>", "time limit of a command agent per task", positiveInt, 30)
     .option("--cache-dir <dir>", "where base repositories are cached", defaults.cacheDir)
     .option("--work-dir <dir>", "where temporary workspaces are made", defaults.workDir)
-    .option("--json", "print JSON")
+    .option("--json", "print JSON");
+  addOpenAiOptions(command)
     .addHelpText(
       "after",
-      "\nExample:\n  lancer run fixtures/tasks --agent oracle --jobs 2\n  lancer run bank --agent 'command:my-agent --task \"$LANCER_TASK_FILE\"'",
+      [
+        "",
+        "Examples:",
+        "  lancer run fixtures/tasks --agent oracle --jobs 2",
+        "  lancer run bank --agent 'command:my-agent --task \"$LANCER_TASK_FILE\"'",
+        "  OPENAI_API_KEY=sk-... lancer run bank --agent openai --model gpt-4o --max-cost 2",
+        "  OPENAI_API_KEY=none lancer run bank --agent openai --model qwen2.5-coder --api-base-url http://localhost:11434/v1",
+      ].join("\n"),
     )
-    .action(async (bankDir: string, options: RunOptions) => {
+    .action(async (bankDir: string, options: RunOptions, self: Command) => {
+      const openai = await resolveOpenAiOptions(
+        options.agent,
+        options,
+        self,
+        options.runId,
+        output,
+      );
       const bank = await loadBank(bankDir);
       const tasks = selectTasks(bank, options);
       const agent = await createAgent(options.agent, {
         bank: new Map(bank.map((t) => [t.task.id, t])),
         commandTimeoutMs: options.agentTimeout * 60_000,
+        ...(openai ? { openai } : {}),
       });
       const ledger = new SqliteLedger(options.ledger);
       try {
@@ -104,6 +121,7 @@ export function registerRun(program: Command, output: Output): void {
               detail: e.detail,
               price_cents: e.priceCents,
               payout_cents: e.payoutCents,
+              ...(e.usage ? { usage: e.usage } : {}),
             })),
           });
           return;

@@ -55,8 +55,9 @@ export class SqliteLedger {
     this.file = file;
     if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     this.#db = new DatabaseSync(file);
-    // Several `lancer run` processes may share one ledger file.
-    this.#db.exec("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000;");
+    // Several `lancer run` processes may share one ledger file. The busy timeout comes first:
+    // switching a new file to WAL takes a lock that another process may be holding.
+    this.#db.exec("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL;");
     this.#db.exec(SCHEMA);
   }
 

@@ -1,6 +1,6 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
-import type { Agent } from "../agent.ts";
+import { AgentError, type Agent } from "../agent.ts";
 import { gradeIc } from "../grade/grade-ic.ts";
 import { gradeManager } from "../grade/grade-manager.ts";
 import type { LedgerEntry } from "../ledger/entry.ts";
@@ -94,12 +94,14 @@ export async function attemptTask(
     }
   } catch (error) {
     const detail = `agent ${agent.name} failed: ${error instanceof Error ? error.message : String(error)}`;
+    const usage = error instanceof AgentError ? error.usage : undefined;
     return {
       ...entry,
       outcome: "error",
-      reason: "harness-error",
+      reason: error instanceof AgentError ? "agent-error" : "harness-error",
       detail,
       payoutCents: 0,
+      ...(usage ? { usage } : {}),
       recordedAt: now(),
     };
   } finally {
