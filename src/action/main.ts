@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import * as core from "@actions/core";
 import {
@@ -132,7 +133,14 @@ async function grade(inputs: ActionInputs, env: RunnerEnv): Promise<void> {
   requireInputs(inputs, ["bank"], "in phase 'report' (the price is read from the bank)");
   const doc = inputs.result
     ? expectTask(parseGradeDocument(inputs.result, "input 'result'"), taskId, "input 'result'")
-    : await readResult(work.result, taskId);
+    : existsSync(work.result)
+      ? await readResult(work.result, taskId)
+      : // The grading job ended before a run phase wrote anything (e.g. its checkout failed).
+        errorDocument(
+          taskId,
+          "no grading result: input 'result' is empty and no run phase left one in work-dir (see the grading job's log)",
+          candidateRef(candidate),
+        );
   let priceCents: number | undefined;
   let reported = doc;
   try {
