@@ -439,7 +439,7 @@ CREATE TABLE IF NOT EXISTS attempts (
   recorded_at  TEXT    NOT NULL,
   PRIMARY KEY (run_id, agent, task_id, attempt)
 ) STRICT;
-`,df=class{file;#e;constructor(e){this.file=e,e!==":memory:"&&UCe(EQ.dirname(EQ.resolve(e)),{recursive:!0}),this.#e=new MCe(e),this.#e.exec("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL;"),this.#e.exec(FCe)}record(e){let r=this.#e.prepare(`INSERT INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+`,df=class{file;#e;constructor(e){this.file=e,e!==":memory:"&&UCe(EQ.dirname(EQ.resolve(e)),{recursive:!0}),this.#e=new MCe(e),this.#e.exec("PRAGMA busy_timeout = 10000;");for(let r=1;;r++)try{this.#e.exec("PRAGMA journal_mode = WAL;");break}catch(n){if(r>=100||!/locked|busy/i.test(String(n)))throw n;Atomics.wait(new Int32Array(new SharedArrayBuffer(4)),0,0,20)}this.#e.exec(`BEGIN IMMEDIATE; ${FCe}; COMMIT;`)}record(e){let r=this.#e.prepare(`INSERT INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (run_id, agent, task_id, attempt) DO UPDATE SET
            outcome = excluded.outcome, reason = excluded.reason, detail = excluded.detail,
            payout_cents = excluded.payout_cents, tests_passed = excluded.tests_passed,

@@ -57,8 +57,20 @@ export class SqliteLedger {
     this.#db = new DatabaseSync(file);
     // Several `lancer run` processes may share one ledger file. The busy timeout comes first:
     // switching a new file to WAL takes a lock that another process may be holding.
-    this.#db.exec("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL;");
-    this.#db.exec(SCHEMA);
+    this.#db.exec("PRAGMA busy_timeout = 10000;");
+    // Two processes switching one new file to WAL at once can deadlock on its locks, and SQLite
+    // then answers one of them "database is locked" without waiting: try again shortly.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        this.#db.exec("PRAGMA journal_mode = WAL;");
+        break;
+      } catch (error) {
+        if (attempt >= 100 || !/locked|busy/i.test(String(error))) throw error;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+      }
+    }
+    // IMMEDIATE takes the write lock first (waiting for it), so no stale read upgrades to a write.
+    this.#db.exec(`BEGIN IMMEDIATE; ${SCHEMA}; COMMIT;`);
   }
 
   /** Writes an entry; returns false (and changes nothing) when the attempt already has a final outcome. */
