@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import * as core from "@actions/core";
 import {
-  compactDocument,
   errorDocument,
   parseGradeDocument,
   type GradeDocument,
@@ -26,7 +25,7 @@ import {
   type ActionInputs,
 } from "./inputs.ts";
 import { openBankTask } from "./open-bank.ts";
-import { reportGrade } from "./report-grade.ts";
+import { reportGrade, setGradeOutputs } from "./report-grade.ts";
 import { readRunnerEnv, workDir, type RunnerEnv } from "./runner-env.ts";
 import { solve } from "./solve.ts";
 
@@ -101,7 +100,7 @@ async function grade(inputs: ActionInputs, env: RunnerEnv): Promise<void> {
     });
     if (!prepared.ok) {
       if (phase === "all") return reportGrade(inputs, env, candidate, prepared.doc, undefined);
-      setDocumentOutputs(prepared.doc, work.result);
+      setGradeOutputs(prepared.doc, work.result);
       core.setFailed(`Lancer: grading error: ${prepared.doc.detail}`);
       return;
     }
@@ -183,18 +182,10 @@ async function runPhase(
   core.info(
     `Graded ${taskId}: ${doc.verdict} (${doc.reason})${doc.detail ? `: ${doc.detail}` : ""}`,
   );
-  setDocumentOutputs(doc, work.result);
+  setGradeOutputs(doc, work.result);
   return doc;
 }
 
 function inputVariable(name: string): string {
   return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
-}
-
-function setDocumentOutputs(doc: GradeDocument, resultPath: string): void {
-  core.setOutput("verdict", doc.verdict);
-  core.setOutput("tests-passed", String(doc.tests_passed));
-  core.setOutput("tests-failed", String(doc.tests_failed));
-  core.setOutput("result-path", resultPath);
-  core.setOutput("result", JSON.stringify(compactDocument(doc)));
 }

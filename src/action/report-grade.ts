@@ -1,8 +1,11 @@
 import * as core from "@actions/core";
 import { getOctokit } from "@actions/github";
-import { compactDocument, type GradeDocument } from "../core/grade/grade-document.ts";
+import {
+  compactDocument,
+  payoutCentsAt,
+  type GradeDocument,
+} from "../core/grade/grade-document.ts";
 import { formatCents } from "../core/money.ts";
-import { computePayout } from "../core/payout.ts";
 import { checkOutput, failureAnnotations } from "../core/report/render-grade.ts";
 import { mintInstallationToken } from "../github/app-token.ts";
 import { completeCheckRun, upsertPayoutComment } from "../github/report-check-run.ts";
@@ -22,16 +25,10 @@ export async function reportGrade(
   doc: GradeDocument,
   priceCents: number | undefined,
 ): Promise<void> {
-  const payout =
-    priceCents === undefined || doc.verdict === "error"
-      ? null
-      : computePayout(priceCents, doc.verdict).cents;
-  core.setOutput("verdict", doc.verdict);
+  const payout = payoutCentsAt(doc, priceCents);
+  setGradeOutputs(doc);
   core.setOutput("payout-cents", payout === null ? "" : String(payout));
   core.setOutput("payout", payout === null ? "" : formatCents(payout));
-  core.setOutput("tests-passed", String(doc.tests_passed));
-  core.setOutput("tests-failed", String(doc.tests_failed));
-  core.setOutput("result", JSON.stringify(compactDocument(doc)));
 
   const output = checkOutput(doc, priceCents);
   core.info(`Lancer ${doc.task_id}: ${output.title}`);
@@ -78,6 +75,15 @@ export async function reportGrade(
     }
   }
   if (doc.verdict === "error") core.setFailed(`Lancer: grading error: ${doc.detail}`);
+}
+
+/** The outputs every grade phase sets: the verdict, test counts and the compact result. */
+export function setGradeOutputs(doc: GradeDocument, resultPath?: string): void {
+  core.setOutput("verdict", doc.verdict);
+  core.setOutput("tests-passed", String(doc.tests_passed));
+  core.setOutput("tests-failed", String(doc.tests_failed));
+  if (resultPath !== undefined) core.setOutput("result-path", resultPath);
+  core.setOutput("result", JSON.stringify(compactDocument(doc)));
 }
 
 /** The given token, or one minted from the app's key for this repository and nothing more. */

@@ -57,7 +57,19 @@ describe("agents solve task issues: lancer solve and the Action's solve mode", (
   let icIssue: number;
   let managerIssue: number;
   const agentEnv = () => ({ GITHUB_TOKEN: fx.running.tokens.agent });
-  const github = () => ["--github-url", fx.running.url];
+  /** `lancer solve` on an issue of a mirror of this sandbox's org. */
+  const solveArgs = (repo: string, issue: number, agent: string, ...extra: string[]) => [
+    "solve",
+    "--github-url",
+    fx.running.url,
+    "--repo",
+    `${org}/${repo}`,
+    "--issue",
+    String(issue),
+    "--agent",
+    agent,
+    ...extra,
+  ];
 
   beforeAll(async () => {
     fx = await startLancerSandbox();
@@ -92,16 +104,7 @@ describe("agents solve task issues: lancer solve and the Action's solve mode", (
 
   it("lancer solve opens a pull request that fixes the issue, which the grader then pays", async () => {
     const solved = await runLancerJson<{ pullRequest: number; branch: string; attempt: number }>(
-      [
-        "solve",
-        ...github(),
-        "--repo",
-        `${org}/${IC}`,
-        "--issue",
-        String(icIssue),
-        "--agent",
-        `command:git apply ${GOLD}`,
-      ],
+      solveArgs(IC, icIssue, `command:git apply ${GOLD}`),
       { env: agentEnv() },
     );
     expect(solved.exitCode).toBe(0);
@@ -154,14 +157,9 @@ describe("agents solve task issues: lancer solve and the Action's solve mode", (
     ]);
     try {
       const solved = await runLancerJson<{ pullRequest: number; attempt: number }>(
-        [
-          "solve",
-          ...github(),
-          "--repo",
-          `${org}/${IC}`,
-          "--issue",
-          String(icIssue),
-          "--agent",
+        solveArgs(
+          IC,
+          icIssue,
           "openai",
           "--model",
           "scripted-model",
@@ -171,7 +169,7 @@ describe("agents solve task issues: lancer solve and the Action's solve mode", (
           "9",
           "--trajectories",
           path.join(fx.dir, "trajectories"),
-        ],
+        ),
         { env: { ...agentEnv(), OPENAI_API_KEY: "sk-scripted" } },
       );
       expect(solved.exitCode, solved.stderr).toBe(0);
@@ -230,16 +228,7 @@ describe("agents solve task issues: lancer solve and the Action's solve mode", (
 
   it("answers a manager task with /select N as the agent", async () => {
     const solved = await runLancerJson<{ selectedProposalId: number }>(
-      [
-        "solve",
-        ...github(),
-        "--repo",
-        `${org}/${MANAGER}`,
-        "--issue",
-        String(managerIssue),
-        "--agent",
-        "select:1",
-      ],
+      solveArgs(MANAGER, managerIssue, "select:1"),
       { env: agentEnv() },
     );
     expect(solved.selectedProposalId).toBe(1);
@@ -254,16 +243,11 @@ describe("agents solve task issues: lancer solve and the Action's solve mode", (
 
   it("refuses clearly when the agent's change touches workflows (its token cannot push them)", async () => {
     const result = await runLancer(
-      [
-        "solve",
-        ...github(),
-        "--repo",
-        `${org}/${IC}`,
-        "--issue",
-        String(icIssue),
-        "--agent",
+      solveArgs(
+        IC,
+        icIssue,
         "command:mkdir -p .github/workflows && echo 'on: push' > .github/workflows/x.yml",
-      ],
+      ),
       { env: agentEnv() },
     );
     expect(result.exitCode).toBe(1);
@@ -274,10 +258,7 @@ describe("agents solve task issues: lancer solve and the Action's solve mode", (
   });
 
   it("names what is wrong: a missing token, an issue that is not a task", async () => {
-    const noToken = await runLancer(
-      ["solve", ...github(), "--repo", `${org}/${IC}`, "--issue", "1", "--agent", "noop"],
-      { env: { GITHUB_TOKEN: "" } },
-    );
+    const noToken = await runLancer(solveArgs(IC, 1, "noop"), { env: { GITHUB_TOKEN: "" } });
     expect(noToken.exitCode).toBe(1);
     expect(noToken.stderr).toContain("the agent's token is missing: set GITHUB_TOKEN");
     const { data: plain } = await fx.admin.request("POST /repos/{owner}/{repo}/issues", {
@@ -285,19 +266,7 @@ describe("agents solve task issues: lancer solve and the Action's solve mode", (
       repo: IC,
       title: "Just a question",
     });
-    const notTask = await runLancer(
-      [
-        "solve",
-        ...github(),
-        "--repo",
-        `${org}/${IC}`,
-        "--issue",
-        String(plain.number),
-        "--agent",
-        "noop",
-      ],
-      { env: agentEnv() },
-    );
+    const notTask = await runLancer(solveArgs(IC, plain.number, "noop"), { env: agentEnv() });
     expect(notTask.exitCode).toBe(1);
     expect(notTask.stderr).toContain(
       `${org}/${IC}#${plain.number} is not a Lancer task (no lancer:task marker)`,

@@ -150,7 +150,10 @@ export function compactDocument(doc: GradeDocument, maxTestsPerRun = 100): Grade
   };
 }
 
-/** What the document's verdict is worth at the bank's price: null when nothing was decided. */
-export function documentPayoutCents(doc: GradeDocument, priceCents: number): number | null {
-  return computePayout(priceCents, doc.verdict).cents;
+/**
+ * What the document's verdict is worth at the bank's price: null when nothing was decided
+ * (verdict error, or the price is unknown).
+ */
+export function payoutCentsAt(doc: GradeDocument, priceCents: number | undefined): number | null {
+  return priceCents === undefined ? null : computePayout(priceCents, doc.verdict).cents;
 }

@@ -1,4 +1,4 @@
-import type { GradeDocument } from "../grade/grade-document.ts";
+import { payoutCentsAt, type GradeDocument } from "../grade/grade-document.ts";
 import { formatCents } from "../money.ts";
 import { computePayout } from "../payout.ts";
 
@@ -36,12 +36,10 @@ export function reasonText(reason: string): string {
 
 /** "$250 earned", "$0 of $250", or "no payout decided" for an error. */
 export function payoutLine(doc: GradeDocument, priceCents: number | undefined): string {
-  if (priceCents === undefined || doc.verdict === "error")
-    return "No payout decided (grading error).";
-  const payout = computePayout(priceCents, doc.verdict);
-  if (payout.cents === null) return "No payout decided (grading error).";
-  if (payout.paid) return `Payout: **${formatCents(payout.cents)}** (the task's price).`;
-  return `Payout: ${formatCents(0)} of ${formatCents(priceCents)}.`;
+  const cents = payoutCentsAt(doc, priceCents);
+  if (cents === null) return "No payout decided (grading error).";
+  if (cents > 0) return `Payout: **${formatCents(cents)}** (the task's price).`;
+  return `Payout: ${formatCents(0)} of ${formatCents(priceCents ?? 0)}.`;
 }
 
 export function checkOutput(doc: GradeDocument, priceCents: number | undefined): CheckOutput {
