@@ -1,10 +1,13 @@
 import { Command, CommanderError } from "commander";
+import { registerBot } from "./commands/bot.ts";
 import { registerCheckout } from "./commands/checkout.ts";
+import { registerDemo } from "./commands/demo.ts";
 import { registerGrade } from "./commands/grade.ts";
 import { registerImport } from "./commands/import.ts";
 import { registerReport } from "./commands/report.ts";
 import { registerRun } from "./commands/run.ts";
 import { registerSandbox } from "./commands/sandbox.ts";
+import { registerSeed } from "./commands/seed.ts";
 import { registerSolve } from "./commands/solve.ts";
 import { registerTasks } from "./commands/tasks.ts";
 import { registerValidate } from "./commands/validate.ts";
@@ -26,6 +29,9 @@ export function buildProgram(output: Output): Command {
     registerValidate,
     registerSolve,
     registerSandbox,
+    registerSeed,
+    registerBot,
+    registerDemo,
   ]) {
     register(program, output);
   }

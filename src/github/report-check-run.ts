@@ -1,5 +1,6 @@
 import type { getOctokit } from "@actions/github";
 import type { GradeDocument } from "../core/grade/grade-document.ts";
+import { upsertMarkedComment } from "./marked-comment.ts";
 import { checkOutput, payoutComment, payoutCommentMarker } from "../core/report/render-grade.ts";
 
 type Octokit = ReturnType<typeof getOctokit>;
@@ -72,29 +73,14 @@ export async function upsertPayoutComment(
   priceCents: number | undefined,
   checkUrl: string | undefined,
 ): Promise<void> {
-  const body = payoutComment(doc, priceCents, target.attempt, checkUrl);
-  const marker = payoutCommentMarker(doc.task_id, target.attempt);
-  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-    owner: target.owner,
-    repo: target.repo,
-    issue_number: target.pullRequest,
-    per_page: 100,
-  });
-  // Only a bot's comment is ours to edit: anyone may copy the marker into a comment.
-  const mine = comments.find((c) => c.user?.type === "Bot" && c.body?.includes(marker));
-  if (mine) {
-    await octokit.rest.issues.updateComment({
+  await upsertMarkedComment(
+    octokit,
+    {
       owner: target.owner,
       repo: target.repo,
-      comment_id: mine.id,
-      body,
-    });
-  } else {
-    await octokit.rest.issues.createComment({
-      owner: target.owner,
-      repo: target.repo,
-      issue_number: target.pullRequest,
-      body,
-    });
-  }
+      issueNumber: target.pullRequest,
+      marker: payoutCommentMarker(doc.task_id, target.attempt),
+    },
+    payoutComment(doc, priceCents, target.attempt, checkUrl),
+  );
 }

@@ -58,6 +58,8 @@ export interface SandboxOptions {
   actions?: Record<string, string>;
   /** Actions secrets given to every repository's workflows. */
   secrets?: Record<string, string>;
+  /** Logins of more agent users (each gets a token, like `lancer-agent`). */
+  moreAgents?: string[];
 }
 
 /** The facts written to `sandbox.json`: where it is and the credentials to use it. */
@@ -67,6 +69,8 @@ export interface SandboxInfo {
   org: string;
   tokens: { admin: string; agent: string };
   users: { admin: string; agent: string };
+  /** Every agent user (`lancer-agent` and any more asked for): login → token. */
+  agents: Record<string, string>;
   app: {
     id: number;
     slug: string;
@@ -193,6 +197,12 @@ async function seedIdentity(sandbox: Sandbox, options: SandboxOptions): Promise<
   );
   const agentToken = newToken("ghp_");
   issueToken(store, { kind: "user", userId: agentId, token: agentToken, scopes: ["repo"] }, null);
+  const agents: Record<string, string> = { "lancer-agent": agentToken };
+  for (const login of options.moreAgents ?? []) {
+    const token = newToken("ghp_");
+    issueToken(store, { kind: "user", userId: user(login), token, scopes: ["repo"] }, null);
+    agents[login] = token;
+  }
 
   const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const privateKeyPath = path.join(sandbox.stateDir, "app.private-key.pem");
@@ -247,6 +257,7 @@ async function seedIdentity(sandbox: Sandbox, options: SandboxOptions): Promise<
     org: orgLogin,
     tokens: { admin: adminToken, agent: agentToken },
     users: { admin: "lancer-admin", agent: "lancer-agent" },
+    agents,
     app: {
       id: appId,
       slug: "lancer",

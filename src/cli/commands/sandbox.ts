@@ -15,8 +15,8 @@ interface SandboxOptions {
 
 /** What sandbox.json holds, without the live objects. */
 function sandboxFacts(running: SandboxInfo): SandboxInfo {
-  const { url, apiUrl, org, tokens, users, app, stateDir } = running;
-  return { url, apiUrl, org, tokens, users, app, stateDir };
+  const { url, apiUrl, org, tokens, users, agents, app, stateDir } = running;
+  return { url, apiUrl, org, tokens, users, agents, app, stateDir };
 }
 
 export function registerSandbox(program: Command, output: Output): void {

@@ -53,6 +53,7 @@ export function checkOutput(doc: GradeDocument, priceCents: number | undefined):
         ? `fail (${doc.reason}): ${formatCents(0)} of ${formatCents(priceCents ?? 0)}`
         : `grading error: no payout decided`;
   const summary = [
+    gradeMarker(doc),
     `**Verdict: ${doc.verdict}** — ${reasonText(doc.reason)}.`,
     "",
     payoutLine(doc, priceCents),
@@ -61,6 +62,45 @@ export function checkOutput(doc: GradeDocument, priceCents: number | undefined):
     ...(doc.detail ? ["", `Detail: ${doc.detail}`] : []),
   ].join("\n");
   return { conclusion, title, summary, text: testTablesMarkdown(doc) };
+}
+
+const GRADE_MARKER = /<!--\s*lancer:grade\s+(\{[^\n]*?\})\s*-->/;
+
+/** What the app reads back from a check run it trusts: the verdict, never a price. */
+export interface GradeFacts {
+  verdict: "pass" | "fail" | "error";
+  reason: string;
+  tests_passed: number;
+  tests_failed: number;
+}
+
+/** A hidden line in the check run's summary carrying the grade for the app. */
+export function gradeMarker(doc: GradeDocument): string {
+  const facts: GradeFacts = {
+    verdict: doc.verdict,
+    reason: doc.reason,
+    tests_passed: doc.tests_passed,
+    tests_failed: doc.tests_failed,
+  };
+  return `<!-- lancer:grade ${JSON.stringify(facts)} -->`;
+}
+
+/** The grade a check run's summary carries, or undefined when it has none (or a broken one). */
+export function readGradeMarker(summary: string | null | undefined): GradeFacts | undefined {
+  const match = GRADE_MARKER.exec(summary ?? "");
+  if (!match) return undefined;
+  try {
+    const facts = JSON.parse(match[1]!) as Partial<GradeFacts>;
+    if (!["pass", "fail", "error"].includes(String(facts.verdict))) return undefined;
+    return {
+      verdict: facts.verdict!,
+      reason: String(facts.reason ?? ""),
+      tests_passed: Number(facts.tests_passed ?? 0),
+      tests_failed: Number(facts.tests_failed ?? 0),
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 function escapeCell(text: string): string {

@@ -1,5 +1,6 @@
 import { repoFor } from "../auth/permissions.ts";
 import { onPush } from "../events/on-push.ts";
+import { trackRun } from "../runner/run-registry.ts";
 import type { RefUpdate } from "../git/refs.ts";
 import { ApiError, notFound } from "../http/api-error.ts";
 import type { RequestContext } from "../http/context.ts";
@@ -82,8 +83,9 @@ export function guardWorkflowPath(principal: Principal, path: string): void {
 /**
  * Tells the rest of the sandbox that refs moved through the API, as after a push: the
  * `push` webhook, workflows, pull request heads, `pushed_at` (all in onPush, which never
- * throws; not awaited, so that the request does not wait for webhooks).
+ * throws; not awaited, so that the request does not wait for webhooks). Tracked like a git
+ * push, so that waiting for the sandbox to settle also waits for what it starts.
  */
 export function announcePush(context: RequestContext, repo: Repo, updates: RefUpdate[]): void {
-  void onPush(context.sandbox, repo, updates, context.principal);
+  void trackRun(context.sandbox, onPush(context.sandbox, repo, updates, context.principal));
 }

@@ -1,0 +1,26 @@
+import type { Catalogue, LedgerRecord } from "../ledger/ledger-record.ts";
+import { renderLeaderboardCsv } from "./leaderboard-csv.ts";
+import { renderLeaderboardReadme } from "./leaderboard-readme.ts";
+import { renderLeaderboardSvg } from "./leaderboard-svg.ts";
+import { computeStandings } from "./standings.ts";
+
+export interface LeaderboardFiles {
+  /** README.md; shows the chart as `leaderboard.svg`. */
+  readme: string;
+  svg: string;
+  csv: string;
+}
+
+/** The ledger repository's front page, chart and CSV: same input, same bytes. */
+export function renderLeaderboard(input: {
+  catalogue: Catalogue;
+  records: readonly LedgerRecord[];
+  generatedAt: string;
+}): LeaderboardFiles {
+  const standings = computeStandings(input.catalogue, input.records);
+  return {
+    readme: renderLeaderboardReadme(standings, input.catalogue, input.records, input.generatedAt),
+    svg: renderLeaderboardSvg(standings),
+    csv: renderLeaderboardCsv(standings),
+  };
+}

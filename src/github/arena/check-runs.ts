@@ -1,0 +1,59 @@
+import { CHECK_NAME, checkExternalId } from "../report-check-run.ts";
+import type { ArenaScope } from "./scope.ts";
+
+export interface OwnCheckRun {
+  id: number;
+  status: string;
+  conclusion: string | null;
+  html_url: string | null;
+  external_id: string | null;
+  output: { title: string | null; summary: string | null; text: string | null };
+  app: { id: number } | null;
+}
+
+/**
+ * The `Lancer` check run of an attempt on a commit, made by this app (a check run by anyone
+ * else, whatever its name, is not evidence). The oldest one wins when a race made two.
+ */
+export async function findOwnCheckRun(
+  scope: ArenaScope,
+  repo: string,
+  sha: string,
+  taskId: string,
+  attempt: number,
+): Promise<OwnCheckRun | undefined> {
+  const { data } = await scope.github.request(
+    "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
+    { owner: scope.org, repo, ref: sha, check_name: CHECK_NAME, filter: "all", per_page: 100 },
+  );
+  const externalId = checkExternalId(taskId, attempt);
+  return (data.check_runs as OwnCheckRun[])
+    .filter((run) => run.app?.id === scope.app.id && run.external_id === externalId)
+    .sort((a, b) => a.id - b.id)[0];
+}
+
+/** Creates the attempt's check run (queued, or completed when the attempt is refused). */
+export async function createCheckRun(
+  scope: ArenaScope,
+  repo: string,
+  sha: string,
+  taskId: string,
+  attempt: number,
+  state:
+    | { status: "queued"; title: string; summary: string }
+    | { status: "completed"; conclusion: "failure" | "neutral"; title: string; summary: string },
+): Promise<OwnCheckRun> {
+  const { data } = await scope.github.request("POST /repos/{owner}/{repo}/check-runs", {
+    owner: scope.org,
+    repo,
+    name: CHECK_NAME,
+    head_sha: sha,
+    external_id: checkExternalId(taskId, attempt),
+    status: state.status,
+    ...(state.status === "completed"
+      ? { conclusion: state.conclusion, completed_at: new Date().toISOString() }
+      : {}),
+    output: { title: state.title, summary: state.summary },
+  });
+  return data as OwnCheckRun;
+}

@@ -1,0 +1,54 @@
+import type { ArenaScope } from "./scope.ts";
+
+/** What the grader workflow needs to grade one attempt (its `workflow_dispatch` inputs). */
+export interface GradingRequest {
+  /** The mirror's name (in the org). */
+  repo: string;
+  pullRequest: number;
+  sha: string;
+  taskId: string;
+  attempt: number;
+}
+
+/** Starts the grader workflow on its default branch for one attempt. */
+export async function dispatchGrading(scope: ArenaScope, request: GradingRequest): Promise<void> {
+  await scope.github.request(
+    "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
+    {
+      owner: scope.grader.owner,
+      repo: scope.grader.repo,
+      workflow_id: scope.config.workflow,
+      ref: scope.grader.ref,
+      inputs: {
+        repository: `${scope.org}/${request.repo}`,
+        pr: String(request.pullRequest),
+        sha: request.sha,
+        task: request.taskId,
+        attempt: String(request.attempt),
+        runs: String(scope.config.grading.runs),
+      },
+    },
+  );
+}
+
+/**
+ * The grader workflow's run name (`run-name:` of templates/grader.yml) read back: which
+ * attempt a completed run graded. Undefined for any other title.
+ */
+export function parseGradingRunName(
+  title: string,
+): (GradingRequest & { owner: string }) | undefined {
+  const match =
+    /^Lancer grade ([A-Za-z0-9][A-Za-z0-9._-]*) attempt (\d+) of ([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)#(\d+) at ([0-9a-f]{40})$/.exec(
+      title.trim(),
+    );
+  if (!match) return undefined;
+  return {
+    owner: match[3]!,
+    taskId: match[1]!,
+    attempt: Number(match[2]),
+    repo: match[4]!,
+    pullRequest: Number(match[5]),
+    sha: match[6]!,
+  };
+}

@@ -1,0 +1,44 @@
+import { taskIdOf } from "../task-issue.ts";
+import { listAll } from "../rest.ts";
+import type { ArenaScope } from "./scope.ts";
+
+interface IssueLike {
+  number: number;
+  html_url: string;
+  body?: string | null;
+  state: string;
+  user?: { login: string } | null;
+  pull_request?: unknown;
+}
+
+/**
+ * The task's issue on its mirror: opened by this app and carrying the task's marker (an issue
+ * anyone else opened, marker or not, is not it).
+ */
+export async function findTaskIssue(
+  scope: ArenaScope,
+  repo: string,
+  taskId: string,
+): Promise<IssueLike | undefined> {
+  const issues = await listAll<IssueLike>(scope.github, "GET /repos/{owner}/{repo}/issues", {
+    owner: scope.org,
+    repo,
+    state: "all",
+    creator: scope.app.botLogin,
+    labels: "lancer",
+  });
+  return issues.find((issue) => isTaskIssue(scope, issue, taskId));
+}
+
+/** True when an issue is the task issue this app opened. */
+export function isTaskIssue(
+  scope: ArenaScope,
+  issue: Pick<IssueLike, "body" | "user" | "pull_request">,
+  taskId: string,
+): boolean {
+  return (
+    !issue.pull_request &&
+    issue.user?.login === scope.app.botLogin &&
+    taskIdOf(issue.body) === taskId
+  );
+}
