@@ -1,5 +1,8 @@
 import type { Context, Probot } from "probot";
+import type { TaskFile } from "../core/task/schema.ts";
 import type { ArenaScope } from "../github/arena/scope.ts";
+import { readGraderTask } from "../github/grader-task.ts";
+import type { TtlCache } from "../github/ttl-cache.ts";
 import type { OrgConfigSource } from "../github/org-config-source.ts";
 
 /** Facts about the app itself, learnt once per process. */
@@ -34,10 +37,11 @@ const defaultBranches = new Map<string, string>();
 export async function arenaScope(
   context: Context,
   org: string,
-  configs: OrgConfigSource,
+  sources: { configs: OrgConfigSource; tasks: TtlCache<TaskFile | undefined> },
   identity: () => Promise<AppIdentity>,
   serverUrl: string,
 ): Promise<ArenaScope | undefined> {
+  const { configs } = sources;
   const github = context.octokit;
   const loaded = await configs.load(github, org);
   if (loaded.problem) context.log.warn(`${loaded.problem.message}`);
@@ -61,6 +65,10 @@ export async function arenaScope(
     config: loaded.config,
     app: await identity(),
     serverUrl,
+    readTask: (taskId) =>
+      sources.tasks.get(`${org}/${graderRepo}/${taskId}`, () =>
+        readGraderTask(github, { owner: org, repo: graderRepo }, taskId),
+      ),
     async gitToken() {
       const auth = (await context.octokit.auth({ type: "installation" })) as { token: string };
       return auth.token;

@@ -6,6 +6,8 @@ import { settleGrading } from "../github/arena/settle-grading.ts";
 import { submitPullRequest } from "../github/arena/submit-pull-request.ts";
 import { DEFAULT_GRADER_REPO } from "../github/lancer-config.ts";
 import { OrgConfigSource } from "../github/org-config-source.ts";
+import { TtlCache } from "../github/ttl-cache.ts";
+import type { TaskFile } from "../core/task/schema.ts";
 import { publishLeaderboard } from "../github/publish-leaderboard.ts";
 import { reportConfigCheck } from "../github/arena/report-config.ts";
 import { appIdentity, arenaScope } from "./arena-scope.ts";
@@ -32,6 +34,8 @@ function serverUrlOf(payload: RepositoryPayload): string {
  */
 export function lancerApp(options: LancerAppOptions = {}): ApplicationFunction {
   const configs = new OrgConfigSource(options.graderRepo ?? DEFAULT_GRADER_REPO);
+  // A task's price and answer change only when the bank is seeded again.
+  const tasks = new TtlCache<TaskFile | undefined>(60_000);
   const tracker = options.tracker ?? new WorkTracker();
   return (app: Probot) => {
     const identity = appIdentity(app);
@@ -42,7 +46,13 @@ export function lancerApp(options: LancerAppOptions = {}): ApplicationFunction {
     ) => {
       await tracker.track(async () => {
         const org = payload.repository.owner.login;
-        const scope = await arenaScope(context, org, configs, identity, serverUrlOf(payload));
+        const scope = await arenaScope(
+          context,
+          org,
+          { configs, tasks },
+          identity,
+          serverUrlOf(payload),
+        );
         if (!scope) {
           context.log.warn(`${org}: no usable Lancer configuration; ${context.name} ignored`);
           return;
@@ -77,6 +87,7 @@ export function lancerApp(options: LancerAppOptions = {}): ApplicationFunction {
           if (payload.action === "synchronize" && !scope.config.grading.synchronize) return;
           const pr = payload.pull_request;
           const outcome = await submitPullRequest(scope, {
+            action: payload.action,
             owner: payload.repository.owner.login,
             repo: payload.repository.name,
             number: pr.number,

@@ -1,6 +1,7 @@
 import { readText } from "./contents.ts";
 import { CONFIG_PATH, ConfigError, parseLancerConfig, type LancerConfig } from "./lancer-config.ts";
 import type { GitHub } from "./rest.ts";
+import { TtlCache } from "./ttl-cache.ts";
 
 export interface LoadedConfig {
   config: LancerConfig;
@@ -16,17 +17,27 @@ export interface LoadedConfig {
 export class OrgConfigSource {
   readonly #lastGood = new Map<string, LancerConfig>();
   readonly #graderRepo: string;
+  /** How long a read file is trusted before it is read again (a push re-reads it at once). */
+  readonly #recent: TtlCache<{ text: string } | undefined>;
 
-  constructor(graderRepo: string) {
+  constructor(graderRepo: string, ttlMs = 60_000) {
     this.#graderRepo = graderRepo;
+    this.#recent = new TtlCache(ttlMs);
   }
 
   get graderRepo(): string {
     return this.#graderRepo;
   }
 
-  async load(github: GitHub, org: string): Promise<LoadedConfig | { problem: ConfigError }> {
-    const file = await readText(github, { owner: org, repo: this.#graderRepo, path: CONFIG_PATH });
+  async load(
+    github: GitHub,
+    org: string,
+    options: { fresh?: boolean } = {},
+  ): Promise<LoadedConfig | { problem: ConfigError }> {
+    if (options.fresh) this.#recent.forget(org);
+    const file = await this.#recent.get(org, () =>
+      readText(github, { owner: org, repo: this.#graderRepo, path: CONFIG_PATH }),
+    );
     const where = `${org}/${this.#graderRepo}:${CONFIG_PATH}`;
     if (!file) {
       const problem = new ConfigError(`${where}: missing (run lancer seed, or add it)`, "(file)");

@@ -13,6 +13,16 @@ export interface SandboxLimits {
   secondary: { enabled: boolean; perMinute: number; perHour: number };
 }
 
+/** One REST request as the sandbox saw it. */
+export interface TracedRequest {
+  method: string;
+  /** The route template, e.g. `/repos/:owner/:repo/issues`. */
+  route: string;
+  /** `user`, `installation`, `app` (a JWT) or `anonymous`. */
+  principal: string;
+  userAgent: string;
+}
+
 /** The running sandbox as handlers see it: state, routes, addresses, webhooks. */
 export interface Sandbox {
   store: Store;
@@ -28,7 +38,12 @@ export interface Sandbox {
   limits: SandboxLimits;
   limiter: RateLimiter;
   /** Requests counted per route template and per token (`anonymous` when none). */
-  stats: { byRoute: Map<string, number>; byToken: Map<string, number> };
+  stats: {
+    byRoute: Map<string, number>;
+    byToken: Map<string, number>;
+    /** Called for each REST request, when set (benchmarks attribute requests to callers). */
+    trace?: (request: TracedRequest) => void;
+  };
   /** Actions workflows may `uses:` besides actions/checkout: `owner/name` → folder on disk. */
   actions?: Record<string, string>;
   /** Actions secrets of every repository (`secrets.NAME` in workflows). */

@@ -1,8 +1,17 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Octokit } from "octokit";
 import { parse as parseCsv } from "csv-parse/sync";
 import { attemptMarker } from "../../src/core/report/render-attempt.ts";
-import { startArenaFixture, SECOND_AGENT, type ArenaFixture } from "../helpers/arena-fixture.ts";
+import {
+  FIXTURE_TASKS,
+  startArenaFixture,
+  SECOND_AGENT,
+  type ArenaFixture,
+} from "../helpers/arena-fixture.ts";
+import { startOpenAiServer } from "../helpers/openai-server.ts";
+import { runLancerJson } from "../helpers/run-lancer.ts";
 import { validateWebhook } from "../helpers/github-contract.ts";
 
 // The whole loop on the sandbox: the seeded mirrors, the app receiving real webhooks, the
@@ -294,6 +303,57 @@ describe("the Lancer app on the sandbox", () => {
     expect(await fx.ledgerFile(`entries/${IC}/${SECOND_AGENT}/1.json`)).toMatchObject({
       verdict: "fail",
     });
+  });
+
+  it("pays a pull request that `lancer solve --agent openai` opened", async () => {
+    const gold = readFileSync(path.join(FIXTURE_TASKS, IC2, "gold.patch"), "utf8");
+    const model = await startOpenAiServer([
+      {
+        match: "bumpver minor/major do not reset",
+        responses: [
+          { toolCalls: [{ name: "apply_patch", arguments: { patch: gold } }] },
+          { toolCalls: [{ name: "submit", arguments: { summary: "reset the lower parts" } }] },
+        ],
+      },
+    ]);
+    try {
+      const solved = await runLancerJson<{ pullRequest: number }>(
+        [
+          "solve",
+          "--github-url",
+          fx.arena.sandbox.url,
+          "--repo",
+          `${org}/${IC2}`,
+          "--issue",
+          String(fx.issueOf(IC2)),
+          "--agent",
+          "openai",
+          "--model",
+          "scripted-model",
+          "--api-base-url",
+          model.url,
+          "--trajectories",
+          path.join(fx.workRoot, "trajectories"),
+          "--work-dir",
+          fx.workRoot,
+        ],
+        {
+          env: {
+            GITHUB_TOKEN: fx.arena.sandbox.agents[SECOND_AGENT]!,
+            OPENAI_API_KEY: "sk-scripted",
+          },
+        },
+      );
+      expect(solved.exitCode, solved.stderr).toBe(0);
+      await fx.arena.settled();
+      expect(await fx.ledgerFile(`entries/${IC2}/${SECOND_AGENT}/1.json`)).toMatchObject({
+        verdict: "pass",
+        payout_cents: fx.bank.get(IC2)!.task.price_cents,
+        pull_request: solved.pullRequest,
+      });
+    } finally {
+      await model.close();
+    }
   });
 
   it("changes nothing when every webhook is delivered twice more and again with fresh ids", async () => {

@@ -4,14 +4,14 @@ import { BotConfigError, readBotSettings, startBot } from "../../app/start-bot.t
 import { UsageError, type Output } from "../output.ts";
 
 interface BotCliOptions {
-  envFile: string;
+  dotenv: string;
 }
 
 export function registerBot(program: Command, output: Output): void {
   program
     .command("bot")
     .description("run the Lancer GitHub App (Probot): seeds nothing, grades and pays on webhooks")
-    .option("--env-file <file>", "settings file (read when it exists)", ".env")
+    .option("--dotenv <file>", "settings file (read when it exists)", ".env")
     .addHelpText(
       "after",
       [
@@ -29,7 +29,7 @@ export function registerBot(program: Command, output: Output): void {
       ].join("\n"),
     )
     .action(async (options: BotCliOptions) => {
-      if (existsSync(options.envFile)) process.loadEnvFile(options.envFile);
+      if (existsSync(options.dotenv)) process.loadEnvFile(options.dotenv);
       let settings;
       try {
         settings = readBotSettings(process.env);

@@ -3,7 +3,6 @@ import { formatCents } from "../../core/money.ts";
 import { computePayout } from "../../core/payout.ts";
 import type { AttemptView } from "../../core/report/render-attempt.ts";
 import type { TaskFile } from "../../core/task/schema.ts";
-import { readGraderTask } from "../grader-task.ts";
 import { claimTask, listClaims, readAttempt, readClaim, type Claim } from "../ledger-repo.ts";
 import { upsertMarkedComment } from "../marked-comment.ts";
 import { listAll } from "../rest.ts";
@@ -54,7 +53,7 @@ export async function answerCommand(
   if (!command) return skipped("no command");
   if (comment.author === scope.app.botLogin) return skipped("the app's own comment");
   if (!isMirrorCandidate(scope, comment.owner, comment.repo)) return skipped("not a task mirror");
-  const task = await readGraderTask(scope.github, scope.grader, comment.repo);
+  const task = await scope.readTask(comment.repo);
   if (!task) return skipped(`${comment.repo} is not a task of ${scope.grader.repo}`);
   switch (command.name) {
     case "select":
@@ -132,7 +131,10 @@ async function select(
     return { action: "answered", command: "select", detail: "over the attempt budget" };
   }
   const hours = deadlineHoursOf(scope, task);
-  const claimed = await readClaim(scope.github, scope.ledger, task.id, comment.author);
+  const claimed =
+    hours === undefined
+      ? undefined
+      : await readClaim(scope.github, scope.ledger, task.id, comment.author);
   if (claimed) view.claimedAt = claimed.claimed_at;
   const verdict = proposal === task.hidden.correct_proposal_id ? "pass" : "fail";
   const payout = computePayout(task.price_cents, verdict, {

@@ -35,7 +35,7 @@ export async function reportConfigCheck(
     problem = error;
   }
   // Loading also makes a good file the org's last good configuration.
-  if (!problem) await configs.load(github, owner);
+  if (!problem) await configs.load(github, owner, { fresh: true });
   await github.request("POST /repos/{owner}/{repo}/check-runs", {
     owner,
     repo,

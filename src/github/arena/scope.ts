@@ -24,6 +24,8 @@ export interface ArenaScope {
   app: { id: number; botLogin: string };
   /** Web root for git (`https://github.com`, or the sandbox's). */
   serverUrl: string;
+  /** A task as the grader repository holds it (briefly cached), or undefined. */
+  readTask(taskId: string): Promise<TaskFile | undefined>;
   /** An installation token for git over HTTP (leaderboard publishing). */
   gitToken(): Promise<string>;
   log: ArenaLog;

@@ -2,7 +2,6 @@ import type { LedgerRecord } from "../../core/ledger/ledger-record.ts";
 import { computePayout } from "../../core/payout.ts";
 import { readGradeMarker, type GradeFacts } from "../../core/report/render-grade.ts";
 import type { AttemptView } from "../../core/report/render-attempt.ts";
-import { readGraderTask } from "../grader-task.ts";
 import { readClaim, recordGradingError } from "../ledger-repo.ts";
 import { findOwnCheckRun } from "./check-runs.ts";
 import { dispatchGrading, parseGradingRunName } from "./dispatch-grading.ts";
@@ -48,7 +47,7 @@ export async function settleGrading(
   if (!request) return skipped(`not a grading run: "${run.displayTitle}"`);
   if (!isMirrorCandidate(scope, request.owner, request.repo))
     return skipped(`${request.owner}/${request.repo} is not a mirror of ${scope.org}`);
-  const task = await readGraderTask(scope.github, scope.grader, request.taskId);
+  const task = await scope.readTask(request.taskId);
   if (!task || task.id !== request.repo)
     return skipped(`${request.taskId} is not this mirror's task`);
 
@@ -125,8 +124,9 @@ export async function settleGrading(
     return { action: retry ? "retried" : "error", errors: errored.errors };
   }
 
-  const claim = await readClaim(scope.github, scope.ledger, task.id, agent);
   const hours = deadlineHoursOf(scope, task);
+  const claim =
+    hours === undefined ? undefined : await readClaim(scope.github, scope.ledger, task.id, agent);
   const payout = computePayout(task.price_cents, facts.verdict, {
     attempt: request.attempt,
     maxAttempts,

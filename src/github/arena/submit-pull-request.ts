@@ -5,7 +5,6 @@ import {
   attemptMarker,
   type AttemptView,
 } from "../../core/report/render-attempt.ts";
-import { readGraderTask } from "../grader-task.ts";
 import { claimTask, readAttempt, readClaim } from "../ledger-repo.ts";
 import { upsertMarkedComment } from "../marked-comment.ts";
 import { listAll } from "../rest.ts";
@@ -21,6 +20,8 @@ import {
 
 /** The facts of a pull request event the arena acts on. */
 export interface PullRequestFacts {
+  /** The webhook's action: `opened`, `reopened`, `ready_for_review`, `synchronize`. */
+  action: string;
   repo: string;
   owner: string;
   number: number;
@@ -50,7 +51,7 @@ export async function submitPullRequest(
   if (pr.draft) return skipped("draft pull requests are not graded");
   if (pr.state !== "open") return skipped("the pull request is closed");
   if (!isAgent(scope, pr.author)) return skipped(`${pr.author} is not an agent of this arena`);
-  const task = await readGraderTask(scope.github, scope.grader, pr.repo);
+  const task = await scope.readTask(pr.repo);
   if (!task) return skipped(`${pr.repo} is not a task of ${scope.grader.repo}`);
   if (task.kind !== "ic") return skipped("a manager task is answered with /select, not a PR");
 
@@ -86,12 +87,6 @@ export async function submitPullRequest(
     sha: pr.headSha,
     taskId: task.id,
     attempt,
-  });
-  await scope.github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/reactions", {
-    owner: pr.owner,
-    repo: pr.repo,
-    issue_number: pr.number,
-    content: "eyes",
   });
   await comment(scope, pr, { ...view, state: "grading" });
   return { action: "dispatched", attempt };
@@ -181,6 +176,17 @@ async function refusalOf(
 }
 
 async function comment(scope: ArenaScope, pr: PullRequestFacts, view: AttemptView): Promise<void> {
+  // On a pull request just opened (and past the check run test above) no comment of ours
+  // can exist yet: post without looking.
+  if (pr.action === "opened") {
+    await scope.github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+      owner: pr.owner,
+      repo: pr.repo,
+      issue_number: pr.number,
+      body: renderAttemptComment(view),
+    });
+    return;
+  }
   await upsertMarkedComment(
     scope.github,
     {

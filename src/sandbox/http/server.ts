@@ -83,6 +83,12 @@ export function createSandboxServer(sandbox: Sandbox, git: GitHandler): Server {
       if (!route) throw notFound();
       count(sandbox.stats.byRoute, `${method} ${route.template}`);
       count(sandbox.stats.byToken, principal.kind === "anonymous" ? "anonymous" : tokenKey);
+      sandbox.stats.trace?.({
+        method,
+        route: route.template,
+        principal: principal.kind,
+        userAgent: String(request.headers["user-agent"] ?? ""),
+      });
       const raw = await readBody(request);
       let body: unknown;
       if (raw.length > 0) {
