@@ -19,8 +19,9 @@ import { validateWebhook } from "../helpers/github-contract.ts";
 const IC = "js-slugify-accents";
 const IC2 = "sh-bumpver-reset";
 const MANAGER = "mgr-due-date-off-by-one";
+const IC3 = "js-duration-parser-hang";
 
-const fx: ArenaFixture = await startArenaFixture([IC, IC2, MANAGER]);
+const fx: ArenaFixture = await startArenaFixture([IC, IC2, IC3, MANAGER]);
 const { org } = fx;
 
 async function gradingRuns(): Promise<number> {
@@ -30,6 +31,18 @@ async function gradingRuns(): Promise<number> {
     per_page: 100,
   });
   return data.total_count;
+}
+
+/** Grading runs of the grader workflow for one task. */
+async function gradingRunsOf(taskId: string): Promise<number> {
+  const { data } = await fx.admin.request("GET /repos/{owner}/{repo}/actions/runs", {
+    owner: org,
+    repo: "lancer-grader",
+    per_page: 100,
+  });
+  return data.workflow_runs.filter((run) =>
+    run.display_title?.startsWith(`Lancer grade ${taskId} `),
+  ).length;
 }
 
 async function comments(repo: string, number: number) {
@@ -115,7 +128,7 @@ describe("the Lancer app on the sandbox", () => {
   let paidPull = 0;
 
   it("seeds a mirror, an issue and the grader; the agent cannot read the grader", async () => {
-    expect(fx.seed.tasks.map((t) => t.id).sort()).toEqual([IC, MANAGER, IC2].sort());
+    expect(fx.seed.tasks.map((t) => t.id).sort()).toEqual([IC, MANAGER, IC2, IC3].sort());
     const status = await fx
       .agent()
       .request("GET /repos/{owner}/{repo}", { owner: org, repo: "lancer-grader" })
@@ -354,6 +367,47 @@ describe("the Lancer app on the sandbox", () => {
     } finally {
       await model.close();
     }
+  });
+
+  it("shows a grading error as no payout decided, retries it, and pays after a regrade", async () => {
+    const secrets = fx.arena.sandbox.sandbox.secrets!;
+    const bankToken = secrets.LANCER_BANK_TOKEN!;
+    secrets.LANCER_BANK_TOKEN = "ghp_revoked0000000000000000000000000000";
+    let number: number;
+    try {
+      number = await fx.solveWithOracle(IC3);
+      await fx.arena.settled();
+    } finally {
+      secrets.LANCER_BANK_TOKEN = bankToken;
+    }
+    // The first grading and error_retries (2) more, each an error record, none an entry.
+    expect(await gradingRunsOf(IC3)).toBe(3);
+    expect(await fx.ledgerTree(`errors/${IC3}`)).toHaveLength(3);
+    expect(await fx.ledgerTree(`entries/${IC3}`)).toEqual([]);
+    const shown = (await comments(IC3, number)).find((c) =>
+      c.body?.includes(attemptMarker(IC3, "lancer-agent", 1)),
+    );
+    expect(shown?.body).toContain("no payout decided");
+    expect(shown?.body).toContain("retries spent");
+    expect(shown?.body).not.toContain("$0");
+
+    const regrade = (client: Octokit) =>
+      client.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+        owner: org,
+        repo: IC3,
+        issue_number: number,
+        body: "/lancer regrade",
+      });
+    await regrade(fx.agent()); // not a maintainer: nothing
+    await fx.arena.settled();
+    expect(await gradingRunsOf(IC3)).toBe(3);
+    await regrade(fx.admin);
+    await fx.arena.settled();
+    expect(await gradingRunsOf(IC3)).toBe(4);
+    expect(await fx.ledgerFile(`entries/${IC3}/lancer-agent/1.json`)).toMatchObject({
+      verdict: "pass",
+      payout_cents: fx.bank.get(IC3)!.task.price_cents,
+    });
   });
 
   it("changes nothing when every webhook is delivered twice more and again with fresh ids", async () => {

@@ -27,9 +27,10 @@ describe("lancer seed", () => {
   });
 
   it("seeds a sandbox from its sandbox.json and prints the report", async () => {
+    // A bank given relative to the working folder, as a user types it.
     const result = await runLancer([
       "seed",
-      FIXTURE_TASKS,
+      path.relative(process.cwd(), FIXTURE_TASKS),
       "--sandbox",
       fx.dir,
       "--only",

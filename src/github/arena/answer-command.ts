@@ -12,6 +12,7 @@ import { parseCommand } from "./parse-command.ts";
 import { recordOutcome, showAttempt } from "./record-outcome.ts";
 import {
   deadlineHoursOf,
+  deadlineOf,
   isAgent,
   isMirrorCandidate,
   maxAttemptsOf,
@@ -141,9 +142,7 @@ async function select(
     attempt,
     maxAttempts,
     submittedAt: new Date(comment.createdAt),
-    ...(claimed && hours !== undefined
-      ? { deadline: new Date(Date.parse(claimed.claimed_at) + hours * 3_600_000) }
-      : {}),
+    ...(claimed && hours !== undefined ? { deadline: deadlineOf(claimed.claimed_at, hours) } : {}),
   });
   const record: LedgerRecord = {
     schema: 1,
@@ -189,12 +188,7 @@ async function claim(
       issue_number: comment.issue.number,
       body,
     });
-  await scope.github.request("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", {
-    owner: comment.owner,
-    repo: comment.repo,
-    comment_id: comment.commentId,
-    content: "+1",
-  });
+  await react(scope, comment, "+1");
   return { action: "answered", command: "claim" };
 }
 
@@ -208,10 +202,7 @@ export function withClaimsTable(
   hours: number | undefined,
 ): string {
   const rows = claims.map((c) => {
-    const deadline =
-      hours === undefined
-        ? "none"
-        : new Date(Date.parse(c.claimed_at) + hours * 3_600_000).toISOString();
+    const deadline = hours === undefined ? "none" : deadlineOf(c.claimed_at, hours).toISOString();
     return `| @${c.agent} | ${c.claimed_at} | ${deadline} |`;
   });
   const table = [
@@ -259,6 +250,8 @@ async function regrade(
   if (!scope.config.maintainers.includes(comment.author))
     return skipped(`${comment.author} is not a maintainer`);
   if (!comment.issue.pull_request) return skipped("regrade is asked on a pull request");
+  // The app's reaction marks a command it acted on: a redelivery of it does nothing more.
+  if (await reacted(scope, comment, "rocket")) return skipped("this regrade was acted on already");
   const { data: pull } = await scope.github.request(
     "GET /repos/{owner}/{repo}/pulls/{pull_number}",
     {
@@ -297,12 +290,7 @@ async function regrade(
     taskId: task.id,
     attempt,
   });
-  await scope.github.request("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", {
-    owner: comment.owner,
-    repo: comment.repo,
-    comment_id: comment.commentId,
-    content: "rocket",
-  });
+  await react(scope, comment, "rocket");
   return { action: "answered", command: "regrade" };
 }
 
@@ -323,4 +311,32 @@ async function reply(
     },
     text,
   );
+}
+
+/** Whether the app already put this reaction on the command's comment. */
+async function reacted(
+  scope: ArenaScope,
+  comment: CommentFacts,
+  content: "+1" | "rocket",
+): Promise<boolean> {
+  const reactions = await listAll<{ user: { login: string } | null }>(
+    scope.github,
+    "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
+    { owner: comment.owner, repo: comment.repo, comment_id: comment.commentId, content },
+  );
+  return reactions.some((r) => r.user?.login === scope.app.botLogin);
+}
+
+/** Acknowledges a command with a reaction on its comment. */
+async function react(
+  scope: ArenaScope,
+  comment: CommentFacts,
+  content: "+1" | "rocket",
+): Promise<void> {
+  await scope.github.request("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", {
+    owner: comment.owner,
+    repo: comment.repo,
+    comment_id: comment.commentId,
+    content,
+  });
 }

@@ -41,6 +41,11 @@ export function deadlineHoursOf(scope: ArenaScope, task: TaskFile): number | und
   return scope.config.deadline_hours ?? task.rules.deadline_hours;
 }
 
+/** When a claim made at `claimedAt` runs out. */
+export function deadlineOf(claimedAt: string, hours: number): Date {
+  return new Date(Date.parse(claimedAt) + hours * 3_600_000);
+}
+
 export function isAgent(scope: ArenaScope, login: string): boolean {
   return scope.config.agents.includes(login);
 }

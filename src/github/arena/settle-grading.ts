@@ -6,7 +6,13 @@ import { readClaim, recordGradingError } from "../ledger-repo.ts";
 import { findOwnCheckRun } from "./check-runs.ts";
 import { dispatchGrading, parseGradingRunName } from "./dispatch-grading.ts";
 import { recordOutcome, showAttempt, type RecordOutcome } from "./record-outcome.ts";
-import { deadlineHoursOf, isMirrorCandidate, maxAttemptsOf, type ArenaScope } from "./scope.ts";
+import {
+  deadlineHoursOf,
+  deadlineOf,
+  isMirrorCandidate,
+  maxAttemptsOf,
+  type ArenaScope,
+} from "./scope.ts";
 
 /** The facts of a completed `workflow_run` the arena looks at. */
 export interface WorkflowRunFacts {
@@ -131,9 +137,7 @@ export async function settleGrading(
     attempt: request.attempt,
     maxAttempts,
     submittedAt: new Date(pull.created_at),
-    ...(claim && hours !== undefined
-      ? { deadline: new Date(Date.parse(claim.claimed_at) + hours * 3_600_000) }
-      : {}),
+    ...(claim && hours !== undefined ? { deadline: deadlineOf(claim.claimed_at, hours) } : {}),
   });
   record.payout_cents = payout.cents ?? 0;
   if (!payout.paid) record.why = payout.why;

@@ -12,6 +12,7 @@ import { createCheckRun, findOwnCheckRun } from "./check-runs.ts";
 import { dispatchGrading } from "./dispatch-grading.ts";
 import {
   deadlineHoursOf,
+  deadlineOf,
   isAgent,
   isMirrorCandidate,
   maxAttemptsOf,
@@ -153,7 +154,7 @@ async function refusalOf(
         claimed_at: pr.createdAt,
         source: pr.htmlUrl,
       }));
-    const deadline = new Date(Date.parse(claim.claimed_at) + hours * 3_600_000);
+    const deadline = deadlineOf(claim.claimed_at, hours);
     view.claimedAt = claim.claimed_at;
     view.deadline = deadline.toISOString();
     if (Date.parse(pr.createdAt) > deadline.getTime())

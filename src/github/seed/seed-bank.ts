@@ -1,4 +1,5 @@
 import os from "node:os";
+import path from "node:path";
 import { loadBank, type BankTask } from "../../core/task/bank.ts";
 import { defaultCacheDir } from "../../core/workspace/cache-dir.ts";
 import { apiUrlFor } from "../api-url.ts";
@@ -86,7 +87,12 @@ export async function seedBank(options: SeedOptions): Promise<SeedReport> {
   const maintainers = options.maintainers ?? [];
   const serverUrl = options.serverUrl.replace(/\/+$/, "");
   checkNames(options.org, graderRepo, ledgerRepo, agents, maintainers);
-  const picked = pickTasks(await loadBank(options.bankDir), options.only, options.bankDir);
+  // Absolute: task folders are used as git work trees from other folders.
+  const picked = pickTasks(
+    await loadBank(path.resolve(options.bankDir)),
+    options.only,
+    options.bankDir,
+  );
   // A task whose base is not reproducible here (SWE-Lancer's IC tasks) cannot have a mirror.
   const skipped = picked.flatMap(({ task }) =>
     task.source && "external" in task.source
