@@ -438,6 +438,45 @@ describe("the Lancer app on the sandbox", () => {
     expect(after).toEqual(before);
   }, 600_000);
 
+  it("trusts only the grader workflow on its default branch", async () => {
+    const deliveries = await fx.app.octokit.paginate("GET /app/hook/deliveries", { per_page: 100 });
+    const completed = deliveries.find(
+      (d) => d.event === "workflow_run" && d.action === "completed",
+    )!;
+    const { data: full } = await fx.app.octokit.request("GET /app/hook/deliveries/{delivery_id}", {
+      delivery_id: completed.id,
+    });
+    const real = full.request.payload as { workflow_run: Record<string, unknown> };
+    // A run of the grader workflow for a commit no attempt was queued on: trusted, it is a
+    // grading that left no check run (an error record); untrusted, it is nothing.
+    const { number, sha } = await pullViaApi(
+      fx.agent(SECOND_AGENT),
+      IC3,
+      "late",
+      { "NOTES.md": "x\n" },
+      true,
+    );
+    const title = `Lancer grade ${IC3} attempt 1 of ${org}/${IC3}#${number} at ${sha}`;
+    const forged = (changes: Record<string, unknown>, runId: number) => ({
+      ...real,
+      workflow_run: { ...real.workflow_run, id: runId, display_title: title, ...changes },
+    });
+    const errorsBefore = await fx.ledgerTree(`errors/${IC3}`);
+    for (const [changes, runId] of [
+      [{ path: ".github/workflows/other.yml" }, 990001],
+      [{ head_branch: "feature" }, 990002],
+      [{ event: "push" }, 990003],
+    ] as const) {
+      expect(await fx.postWebhook("workflow_run", forged(changes, runId))).toBe(200);
+    }
+    await fx.arena.settled();
+    expect(await fx.ledgerTree(`errors/${IC3}`)).toEqual(errorsBefore);
+    // The same event as the grader workflow would send it is acted on (so the above could fail).
+    expect(await fx.postWebhook("workflow_run", forged({}, 990004))).toBe(200);
+    await fx.arena.settled();
+    expect(await fx.ledgerTree(`errors/${IC3}`)).toHaveLength(errorsBefore.length + 1);
+  });
+
   it("reports an invalid configuration by key and keeps the last good one", async () => {
     const { data: file } = await fx.admin.request("GET /repos/{owner}/{repo}/contents/{path}", {
       owner: org,

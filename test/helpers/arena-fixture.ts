@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { App, Octokit } from "octokit";
+import { pino } from "pino";
 import { afterAll } from "vitest";
 import { createOracleAgent } from "../../src/agent/oracle.ts";
 import { loadBank, type BankTask } from "../../src/core/task/bank.ts";
@@ -49,6 +50,15 @@ export async function startArenaFixture(only: string[]): Promise<ArenaFixture> {
     stateDir: path.join(dir, "sandbox"),
     moreAgents: [SECOND_AGENT],
     webhookSecret,
+    // LANCER_APP_LOG=file keeps the app's log of a test run (JSON lines).
+    ...(process.env.LANCER_APP_LOG
+      ? {
+          log: pino(
+            { level: "debug" },
+            pino.destination({ dest: process.env.LANCER_APP_LOG, sync: true }),
+          ),
+        }
+      : {}),
   });
   afterAll(() => arena.stop());
   const cacheDir = path.join(dir, "cache");

@@ -3,6 +3,7 @@ import { computePayout } from "../../core/payout.ts";
 import { readGradeMarker, type GradeFacts } from "../../core/report/render-grade.ts";
 import type { AttemptView } from "../../core/report/render-attempt.ts";
 import { readClaim, recordGradingError } from "../ledger-repo.ts";
+import { unlessMissing } from "../rest.ts";
 import { findOwnCheckRun } from "./check-runs.ts";
 import { dispatchGrading, parseGradingRunName } from "./dispatch-grading.ts";
 import { recordOutcome, showAttempt, type RecordOutcome } from "./record-outcome.ts";
@@ -57,14 +58,15 @@ export async function settleGrading(
   if (!task || task.id !== request.repo)
     return skipped(`${request.taskId} is not this mirror's task`);
 
-  const { data: pull } = await scope.github.request(
-    "GET /repos/{owner}/{repo}/pulls/{pull_number}",
-    {
+  const found = await unlessMissing(
+    scope.github.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
       owner: scope.org,
       repo: request.repo,
       pull_number: request.pullRequest,
-    },
+    }),
   );
+  if (!found) return skipped(`${request.repo}#${request.pullRequest} is not a pull request`);
+  const pull = found.data;
   const agent = pull.user.login;
   const check = await findOwnCheckRun(scope, request.repo, request.sha, task.id, request.attempt);
   const facts: GradeFacts =
