@@ -10,6 +10,12 @@ export function positiveInt(value: string): number {
   return Number(value);
 }
 
+/** Parses a whole number option that may be 0. */
+export function nonNegativeInt(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("expected a whole number ≥ 0");
+  return Number(value);
+}
+
 export const DEFAULT_LEDGER = ".lancer/ledger.sqlite";
 export const DEFAULT_RUN_ID = "default";
 

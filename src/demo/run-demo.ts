@@ -8,6 +8,8 @@ import type { Agent } from "../core/agent.ts";
 import { git } from "../core/git/git.ts";
 import { computeStandings, type Standings } from "../core/leaderboard/index.ts";
 import type { LedgerRecord } from "../core/ledger/ledger-record.ts";
+import { readImportFile } from "../core/import/import-file.ts";
+import { writeBank } from "../core/import/write-bank.ts";
 import { loadBank, type BankTask } from "../core/task/bank.ts";
 import { cloneUrl, gitAuthEnv } from "../github/git-auth.ts";
 import { readLedgerCheckout } from "../github/publish-leaderboard.ts";
@@ -27,6 +29,8 @@ export interface DemoOptions {
   jobs: number;
   /** Where the app logs (JSON lines); nowhere when unset. */
   logFile?: string;
+  /** SWE-Lancer rows (CSV) to take manager tasks from, and how many (none when unset). */
+  sweLancer?: { csv: string; managerTasks: number };
   onStep?: (line: string) => void;
   onProgress?: (done: number, total: number, note: string) => void;
 }
@@ -77,11 +81,22 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const step = options.onStep ?? (() => undefined);
   const bank = await loadBank(options.bankDir);
   const only = options.only ? new Set(options.only) : undefined;
-  const tasks = bank.filter((t) => !only || only.has(t.task.id));
-  if (tasks.length === 0)
+  const fixtures = bank.filter((t) => !only || only.has(t.task.id));
+  if (fixtures.length === 0)
     throw new Error("no task to run: the bank is empty or --only matched none");
   await rm(options.stateDir, { recursive: true, force: true });
   await mkdir(options.stateDir, { recursive: true });
+  const sweLancerDir = path.join(options.stateDir, "swe-lancer-bank");
+  const sweLancer = options.sweLancer?.managerTasks
+    ? await sweLancerManagerTasks(
+        options.sweLancer.csv,
+        options.sweLancer.managerTasks,
+        sweLancerDir,
+      )
+    : [];
+  if (sweLancer.length > 0)
+    step(`added ${sweLancer.length} SWE-Lancer manager tasks from ${options.sweLancer!.csv}`);
+  const tasks = [...fixtures, ...sweLancer];
   const arena = await startArena({
     stateDir: path.join(options.stateDir, "sandbox"),
     moreAgents: [SLOPPY_AGENT],
@@ -93,9 +108,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     step(`sandbox at ${arena.sandbox.url}, app at ${arena.bot.webhookUrl}`);
     const seed = await arena.seed({
       bankDir: path.resolve(options.bankDir),
-      only: tasks.map((t) => t.task.id),
+      only: fixtures.map((t) => t.task.id),
       cacheDir: options.cacheDir,
     });
+    if (sweLancer.length > 0) {
+      const more = await arena.seed({ bankDir: sweLancerDir, cacheDir: options.cacheDir });
+      seed.tasks.push(...more.tasks);
+      seed.totals.tasks += more.totals.tasks;
+      seed.totals.manager += more.totals.manager;
+      seed.totals.price_cents += more.totals.price_cents;
+    }
     step(
       `seeded ${seed.tasks.length} tasks (${seed.totals.ic} IC, ${seed.totals.manager} manager) in ${seed.elapsed_ms} ms`,
     );
@@ -132,6 +154,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   } finally {
     await arena.stop();
   }
+}
+
+/** The first manager rows of a SWE-Lancer CSV, written as a bank (all rows must import). */
+async function sweLancerManagerTasks(csv: string, count: number, dir: string): Promise<BankTask[]> {
+  const { tasks, problems } = await readImportFile(csv, "swe-lancer-csv", {});
+  if (problems.length > 0)
+    throw new Error(`${csv}: ${problems.length} rows cannot be imported (try lancer import)`);
+  const managers = tasks.filter((t) => t.task.kind === "manager").slice(0, count);
+  await writeBank(dir, managers, { force: true });
+  return loadBank(dir);
 }
 
 function planSubmissions(arena: Arena, tasks: BankTask[], seed: SeedReport): Plan[] {

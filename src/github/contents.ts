@@ -63,7 +63,11 @@ export async function createFileOnce(
     } catch (error) {
       const status = statusOf(error);
       if (status === 422) return "exists";
-      if (status === 409 && attempt < 5) continue;
+      if (status === 409 && attempt < 5) {
+        // Another write moved the branch: try again on the new tip, a little later each time.
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+        continue;
+      }
       throw error;
     }
   }

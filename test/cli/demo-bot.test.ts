@@ -25,6 +25,8 @@ describe("lancer demo", () => {
         path.join(dir, "state"),
         "--cache-dir",
         path.join(dir, "cache"),
+        "--swe-lancer",
+        "0",
       ],
       { cwd: ROOT },
     );

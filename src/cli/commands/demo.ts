@@ -1,8 +1,9 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { formatCents } from "../../core/money.ts";
 import { runDemo, type DemoSummary } from "../../demo/run-demo.ts";
-import { positiveInt, workOptionDefaults } from "../options.ts";
+import { nonNegativeInt, positiveInt, workOptionDefaults } from "../options.ts";
 import { printJson, type Output } from "../output.ts";
 import { createProgress } from "../progress.ts";
 
@@ -12,8 +13,12 @@ interface DemoCliOptions {
   jobs: number;
   stateDir: string;
   cacheDir: string;
+  sweLancer: number;
+  sweLancerCsv: string;
   json?: boolean;
 }
+
+const SWE_LANCER_CSV = "../shared/datasets/swe-lancer/swelancer_tasks_lite.sample.csv";
 
 export function registerDemo(program: Command, output: Output): void {
   program
@@ -30,6 +35,13 @@ export function registerDemo(program: Command, output: Output): void {
       ".lancer/demo",
     )
     .option("--cache-dir <dir>", "cache of task bases", workOptionDefaults().cacheDir)
+    .option(
+      "--swe-lancer <n>",
+      "also seed this many SWE-Lancer manager tasks, when the CSV below exists (0: none)",
+      nonNegativeInt,
+      4,
+    )
+    .option("--swe-lancer-csv <file>", "SWE-Lancer task rows", SWE_LANCER_CSV)
     .option("--json", "print the summary as JSON")
     .addHelpText(
       "after",
@@ -56,6 +68,9 @@ export function registerDemo(program: Command, output: Output): void {
         jobs: options.jobs,
         ...(options.only ? { only: options.only.split(",").map((s) => s.trim()) } : {}),
         logFile,
+        ...(options.sweLancer > 0 && existsSync(options.sweLancerCsv)
+          ? { sweLancer: { csv: options.sweLancerCsv, managerTasks: options.sweLancer } }
+          : {}),
         onStep: (line) => {
           progress?.finish();
           if (!options.json) output.info(line);

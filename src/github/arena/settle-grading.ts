@@ -10,6 +10,7 @@ import { recordOutcome, showAttempt, type RecordOutcome } from "./record-outcome
 import {
   deadlineHoursOf,
   deadlineOf,
+  isAgent,
   isMirrorCandidate,
   maxAttemptsOf,
   type ArenaScope,
@@ -68,6 +69,8 @@ export async function settleGrading(
   if (!found) return skipped(`${request.repo}#${request.pullRequest} is not a pull request`);
   const pull = found.data;
   const agent = pull.user.login;
+  // Only agents are paid, whoever dispatched the grading.
+  if (!isAgent(scope, agent)) return skipped(`${agent} is not an agent of this arena`);
   const check = await findOwnCheckRun(scope, request.repo, request.sha, task.id, request.attempt);
   const facts: GradeFacts =
     check?.status === "completed"
