@@ -35,6 +35,7 @@ function caller(request: TracedRequest & { phase: Phase }): string {
 }
 
 try {
+  console.log(`REST calls of one IC task's life (${taskId}), counted by the sandbox:`);
   const seed = await arena.seed({ bankDir, only: [taskId], cacheDir: path.join(dir, "cache") });
   await arena.settled();
   phase = "submit and grade";
@@ -52,29 +53,38 @@ try {
   });
   await arena.settled();
 
-  const byCaller = new Map<string, Map<string, number>>();
-  for (const call of calls) {
-    const routes = byCaller.get(caller(call)) ?? new Map<string, number>();
-    const key = `${call.method} ${call.route}`;
-    routes.set(key, (routes.get(key) ?? 0) + 1);
-    byCaller.set(caller(call), routes);
+  // A call is the task's own when it touches its mirror, its task.yaml, its ledger entry or
+  // dispatches its grading; the rest (app and installation lookups, tokens, the grader's
+  // and the ledger's setup, the configuration) is paid once per org or per process.
+  const org = arena.sandbox.org;
+  const perTask = (call: TracedRequest & { phase: Phase }) =>
+    call.path.startsWith(`/repos/${org}/${taskId}/`) ||
+    call.path === `/repos/${org}/${taskId}` ||
+    call.path.includes(`/contents/${taskId}/`) ||
+    call.path.includes(`/contents/entries/${taskId}/`) ||
+    call.route.endsWith("/dispatches") ||
+    (call.route === "/orgs/:org/repos" && (call.body as { name?: string }).name === taskId) ||
+    // Each grading mints its own short-lived tokens.
+    (call.phase !== "seed" && call.route.endsWith("/access_tokens") && caller(call) !== "app");
+  const lancerCalls = calls.filter((c) => c.principal !== "user");
+  for (const [label, subset] of [
+    ["per task", lancerCalls.filter(perTask)],
+    ["per org or per process", lancerCalls.filter((c) => !perTask(c))],
+    ["agent's own client (not Lancer)", calls.filter((c) => c.principal === "user")],
+  ] as const) {
+    console.log(`\n  ${label}: ${subset.length}`);
+    const counts = new Map<string, number>();
+    for (const call of subset) {
+      const key = `${caller(call).padEnd(13)} ${call.method} ${call.route}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    for (const [key, n] of [...counts].sort((a, b) => a[0].localeCompare(b[0])))
+      console.log(`    ${String(n).padStart(3)}  ${key}`);
   }
-  console.log(`REST calls of one IC task's life (${taskId}), counted by the sandbox:`);
-  let lancer = 0;
-  for (const [who, routes] of byCaller) {
-    const total = [...routes.values()].reduce((a, b) => a + b, 0);
-    if (!who.startsWith("agent")) lancer += total;
-    console.log(`\n  ${who}: ${total}`);
-    for (const [route, n] of [...routes].sort((a, b) => b[1] - a[1]))
-      console.log(`    ${String(n).padStart(3)}  ${route}`);
-  }
-  const fixed = calls.filter(
-    (c) =>
-      c.phase === "seed" &&
-      /installation$|^\/app$|access_tokens|lancer-(grader|ledger)/.test(c.route),
-  ).length;
-  console.log(`\n  by Lancer (seed + app + grader Action): ${lancer} (target ≤ 10)`);
-  console.log(`  of which once per seed run, not per task (app lookups, token): ~${fixed}`);
+  const own = lancerCalls.filter(perTask).length;
+  console.log(
+    `\n  Lancer's REST calls per IC task: ${own} (target ≤ 10); with one-off setup: ${lancerCalls.length}`,
+  );
 } finally {
   await arena.stop();
   await rm(dir, { recursive: true, force: true });

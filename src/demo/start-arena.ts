@@ -16,6 +16,21 @@ export function actionRoot(from = import.meta.dirname): string {
   }
 }
 
+/**
+ * Gives the sandbox's workflows what the grader workflow reads: the app's id and key (to
+ * mint tokens) and a token that reads the grader repository. Returns the app's key.
+ */
+export function giveGraderSecrets(sandbox: RunningSandbox): string {
+  const privateKey = readFileSync(sandbox.app.privateKeyPath, "utf8");
+  sandbox.sandbox.secrets ??= {};
+  Object.assign(sandbox.sandbox.secrets, {
+    LANCER_APP_ID: String(sandbox.app.id),
+    LANCER_APP_PRIVATE_KEY: privateKey,
+    LANCER_BANK_TOKEN: sandbox.tokens.admin,
+  });
+  return privateKey;
+}
+
 export interface ArenaOptions {
   stateDir: string;
   /** Agent accounts besides `lancer-agent`. */
@@ -48,12 +63,7 @@ export async function startArena(options: ArenaOptions): Promise<Arena> {
     actions: { "lancer/lancer": actionRoot() },
     moreAgents: options.moreAgents ?? [],
   });
-  const privateKey = readFileSync(sandbox.app.privateKeyPath, "utf8");
-  Object.assign(sandbox.sandbox.secrets ?? {}, {
-    LANCER_APP_ID: String(sandbox.app.id),
-    LANCER_APP_PRIVATE_KEY: privateKey,
-    LANCER_BANK_TOKEN: sandbox.tokens.admin,
-  });
+  const privateKey = giveGraderSecrets(sandbox);
   const bot = await startBot(
     {
       appId: sandbox.app.id,

@@ -18,6 +18,10 @@ export interface TracedRequest {
   method: string;
   /** The route template, e.g. `/repos/:owner/:repo/issues`. */
   route: string;
+  /** The path asked for, below the REST root. */
+  path: string;
+  /** The JSON body, if any. */
+  body: unknown;
   /** `user`, `installation`, `app` (a JWT) or `anonymous`. */
   principal: string;
   userAgent: string;

@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { Command } from "commander";
+import { actionRoot, giveGraderSecrets } from "../../demo/start-arena.ts";
 import { startSandbox, type SandboxInfo } from "../../sandbox/start-sandbox.ts";
 import { positiveInt } from "../options.ts";
 import { printJson, type Output } from "../output.ts";
@@ -41,16 +42,23 @@ export function registerSandbox(program: Command, output: Output): void {
     .addHelpText(
       "after",
       "\nREST is served under <url>/api/v3 (as GitHub Enterprise does) and git at <url>/<owner>/<repo>.git." +
-        "\nTokens, the app's id, key path and webhook secret are in <state-dir>/sandbox.json. Stop with Ctrl-C.",
+        "\nTokens, the app's id, key path and webhook secret are in <state-dir>/sandbox.json. Stop with Ctrl-C." +
+        "\nWorkflows may use lancer/lancer@v1 (this checkout) and get the grader's secrets, so with" +
+        "\n--webhook-url http://127.0.0.1:3000/api/github/webhooks, `lancer bot` (APP_ID, PRIVATE_KEY_PATH," +
+        "\nWEBHOOK_SECRET and GITHUB_URL from sandbox.json) and `lancer seed --sandbox <state-dir>` the" +
+        "\nwhole arena runs here, one process each.",
     )
     .action(async (options: SandboxOptions) => {
       const running = await startSandbox({
         stateDir: options.stateDir,
         org: options.org,
+        // Seeded grader workflows use the Lancer Action of this checkout, with its secrets.
+        actions: { "lancer/lancer": actionRoot() },
         ...(options.port ? { port: options.port } : {}),
         ...(options.webhookUrl ? { webhookUrl: options.webhookUrl } : {}),
         ...(options.secondaryLimits ? { secondaryLimits: true } : {}),
       });
+      giveGraderSecrets(running);
       if (options.json) printJson(output, sandboxFacts(running));
       else {
         output.result(`sandbox ready at ${running.url} (REST ${running.apiUrl})`);

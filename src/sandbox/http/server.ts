@@ -83,12 +83,6 @@ export function createSandboxServer(sandbox: Sandbox, git: GitHandler): Server {
       if (!route) throw notFound();
       count(sandbox.stats.byRoute, `${method} ${route.template}`);
       count(sandbox.stats.byToken, principal.kind === "anonymous" ? "anonymous" : tokenKey);
-      sandbox.stats.trace?.({
-        method,
-        route: route.template,
-        principal: principal.kind,
-        userAgent: String(request.headers["user-agent"] ?? ""),
-      });
       const raw = await readBody(request);
       let body: unknown;
       if (raw.length > 0) {
@@ -98,6 +92,14 @@ export function createSandboxServer(sandbox: Sandbox, git: GitHandler): Server {
           throw new ApiError(400, "Problems parsing JSON");
         }
       }
+      sandbox.stats.trace?.({
+        method,
+        route: route.template,
+        path: decodeURIComponent(path),
+        body,
+        principal: principal.kind,
+        userAgent: String(request.headers["user-agent"] ?? ""),
+      });
       if (sandbox.limits.secondary.enabled && createsContent(method))
         limiter.secondary(tokenKey, sandbox.limits.secondary);
       const reply = await route.handler({
