@@ -249,6 +249,77 @@ describe("the Lancer app on the sandbox", () => {
     expect(shown?.user?.login).toBe("lancer[bot]");
   });
 
+  it("grades new commits of an ungraded attempt only when grading.synchronize is set", async () => {
+    // The refused pull request above is still lancer-agent's attempt 1 on IC2, ungraded.
+    const { data: pulls } = await fx.admin.request("GET /repos/{owner}/{repo}/pulls", {
+      owner: org,
+      repo: IC2,
+      head: `${org}:sneaky`,
+    });
+    const pull = pulls.find((p) => p.head.ref === "sneaky")!;
+    const dropCodeowners = async () => {
+      const { data: file } = await fx.agent().request("GET /repos/{owner}/{repo}/contents/{path}", {
+        owner: org,
+        repo: IC2,
+        path: ".github/CODEOWNERS",
+        ref: "sneaky",
+      });
+      const { data: done } = await fx
+        .agent()
+        .request("DELETE /repos/{owner}/{repo}/contents/{path}", {
+          owner: org,
+          repo: IC2,
+          path: ".github/CODEOWNERS",
+          branch: "sneaky",
+          message: "drop it",
+          sha: (file as { sha: string }).sha,
+        });
+      return done.commit.sha!;
+    };
+    const putFile = async (path: string, text: string, sha?: string) =>
+      fx.admin.request("PUT /repos/{owner}/{repo}/contents/{path}", {
+        owner: org,
+        repo: "lancer-grader",
+        path,
+        message: `update ${path}`,
+        content: Buffer.from(text).toString("base64"),
+        ...(sha ? { sha } : {}),
+      });
+    const before = await gradingRunsOf(IC2);
+    const off = await dropCodeowners();
+    await fx.arena.settled();
+    expect(await gradingRunsOf(IC2)).toBe(before);
+    expect(await lancerChecks(IC2, off)).toEqual([]);
+
+    const { data: config } = await fx.admin.request("GET /repos/{owner}/{repo}/contents/{path}", {
+      owner: org,
+      repo: "lancer-grader",
+      path: ".github/lancer.yml",
+    });
+    const text = Buffer.from((config as { content: string }).content, "base64").toString();
+    await putFile(
+      ".github/lancer.yml",
+      text.replace("synchronize: false", "synchronize: true"),
+      (config as { sha: string }).sha,
+    );
+    await fx.arena.settled();
+    // A new commit on the branch: graded now, as the same attempt.
+    await fx.agent().request("PUT /repos/{owner}/{repo}/contents/{path}", {
+      owner: org,
+      repo: IC2,
+      path: "NOTES.md",
+      branch: "sneaky",
+      message: "notes",
+      content: Buffer.from("notes\n").toString("base64"),
+    });
+    await fx.arena.settled();
+    expect(await gradingRunsOf(IC2)).toBe(before + 1);
+    expect(await fx.ledgerFile(`entries/${IC2}/lancer-agent/1.json`)).toMatchObject({
+      verdict: "fail",
+      pull_request: pull.number,
+    });
+  });
+
   it("pays nothing for a comment that fakes a payout", async () => {
     const before = await snapshot();
     const fake = [
