@@ -69,6 +69,7 @@ const ActionInputs = z.object({
   result: optionalText,
   token: optionalText,
   "app-id": wholeNumber("the app's numeric id"),
+  "installation-id": wholeNumber("the app installation's numeric id"),
   "private-key": optionalText,
   permissions: permissionList,
   repository: repositoryName,

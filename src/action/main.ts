@@ -64,6 +64,7 @@ async function mintToken(inputs: ActionInputs, env: RunnerEnv): Promise<void> {
     apiUrl: env.apiUrl,
     appId: inputs["app-id"],
     privateKey: inputs["private-key"],
+    installationId: inputs["installation-id"],
     repository,
     permissions: inputs.permissions,
   });

@@ -101,6 +101,7 @@ async function reportToken(
     apiUrl: env.apiUrl,
     appId: inputs["app-id"],
     privateKey: inputs["private-key"],
+    installationId: inputs["installation-id"],
     repository,
     permissions:
       inputs.report === "comment"

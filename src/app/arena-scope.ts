@@ -64,6 +64,7 @@ export async function arenaScope(
     ledger: { owner: org, repo: loaded.config.ledger },
     config: loaded.config,
     app: await identity(),
+    installationId: (context.payload as { installation?: { id: number } }).installation?.id ?? 0,
     serverUrl,
     readTask: (taskId) =>
       sources.tasks.get(`${org}/${graderRepo}/${taskId}`, () =>

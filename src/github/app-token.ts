@@ -10,6 +10,8 @@ export interface MintOptions {
   repository: string;
   /** The least the caller needs, e.g. { checks: "write" }. */
   permissions: Record<string, "read" | "write">;
+  /** The installation, when the caller knows it (saves a request). */
+  installationId?: number | undefined;
 }
 
 /**
@@ -19,12 +21,27 @@ export interface MintOptions {
 export async function mintInstallationToken(
   options: MintOptions,
 ): Promise<{ token: string; expiresAt: string }> {
-  const [owner, repo] = options.repository.split("/") as [string, string];
+  const repo = options.repository.split("/")[1]!;
   const auth = createAppAuth({
     appId: options.appId,
     privateKey: options.privateKey,
     request: request.defaults({ baseUrl: options.apiUrl }),
   });
+  const installationId = options.installationId ?? (await findInstallation(options, auth));
+  const minted = await auth({
+    type: "installation",
+    installationId,
+    repositoryNames: [repo],
+    permissions: options.permissions,
+  });
+  return { token: minted.token, expiresAt: minted.expiresAt };
+}
+
+async function findInstallation(
+  options: MintOptions,
+  auth: ReturnType<typeof createAppAuth>,
+): Promise<number> {
+  const [owner, repo] = options.repository.split("/") as [string, string];
   const { token: jwt } = await auth({ type: "app" });
   const installation = await request("GET /repos/{owner}/{repo}/installation", {
     baseUrl: options.apiUrl,
@@ -38,11 +55,5 @@ export async function mintInstallationToken(
         : `cannot find the app's installation on ${options.repository}: ${error.message}`,
     );
   });
-  const minted = await auth({
-    type: "installation",
-    installationId: installation.data.id,
-    repositoryNames: [repo],
-    permissions: options.permissions,
-  });
-  return { token: minted.token, expiresAt: minted.expiresAt };
+  return installation.data.id;
 }

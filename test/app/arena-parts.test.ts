@@ -65,15 +65,22 @@ describe("the org configuration", () => {
 describe("what the app reads back", () => {
   it("parses the grader workflow's run name, and nothing else", () => {
     const sha = "a".repeat(40);
-    expect(parseGradingRunName(`Lancer grade js-x attempt 2 of arena/js-x#7 at ${sha}`)).toEqual({
+    expect(
+      parseGradingRunName(`Lancer grade js-x attempt 2 by bot-1 of arena/js-x#7 at ${sha}`),
+    ).toEqual({
       owner: "arena",
       repo: "js-x",
       taskId: "js-x",
       attempt: 2,
+      agent: "bot-1",
       pullRequest: 7,
       sha,
     });
-    expect(parseGradingRunName(`Lancer grade js-x attempt 2 of arena/js-x#7 at abc`)).toBe(
+    // The old shape, without the agent, is not a grading run any more.
+    expect(parseGradingRunName(`Lancer grade js-x attempt 2 of arena/js-x#7 at ${sha}`)).toBe(
+      undefined,
+    );
+    expect(parseGradingRunName(`Lancer grade js-x attempt 2 by bot-1 of arena/js-x#7 at abc`)).toBe(
       undefined,
     );
     expect(parseGradingRunName("CI")).toBeUndefined();

@@ -527,7 +527,7 @@ describe("the Lancer app on the sandbox", () => {
       { "NOTES.md": "x\n" },
       true,
     );
-    const title = `Lancer grade ${IC3} attempt 1 of ${org}/${IC3}#${number} at ${sha}`;
+    const title = `Lancer grade ${IC3} attempt 1 by ${SECOND_AGENT} of ${org}/${IC3}#${number} at ${sha}`;
     const forged = (changes: Record<string, unknown>, runId: number) => ({
       ...real,
       workflow_run: { ...real.workflow_run, id: runId, display_title: title, ...changes },

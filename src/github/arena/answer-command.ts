@@ -289,6 +289,7 @@ async function regrade(
     sha: pull.head.sha,
     taskId: task.id,
     attempt,
+    agent,
   });
   await react(scope, comment, "rocket");
   return { action: "answered", command: "regrade" };

@@ -8,6 +8,8 @@ export interface GradingRequest {
   sha: string;
   taskId: string;
   attempt: number;
+  /** The agent whose attempt it is (named in the run, so the app need not look it up). */
+  agent: string;
 }
 
 /** Starts the grader workflow on its default branch for one attempt. */
@@ -26,6 +28,8 @@ export async function dispatchGrading(scope: ArenaScope, request: GradingRequest
         task: request.taskId,
         attempt: String(request.attempt),
         runs: String(scope.config.grading.runs),
+        agent: request.agent,
+        ...(scope.installationId ? { installation: String(scope.installationId) } : {}),
       },
     },
   );
@@ -39,16 +43,17 @@ export function parseGradingRunName(
   title: string,
 ): (GradingRequest & { owner: string }) | undefined {
   const match =
-    /^Lancer grade ([A-Za-z0-9][A-Za-z0-9._-]*) attempt (\d+) of ([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)#(\d+) at ([0-9a-f]{40})$/.exec(
+    /^Lancer grade ([A-Za-z0-9][A-Za-z0-9._-]*) attempt (\d+) by ([A-Za-z0-9][A-Za-z0-9-]*(?:\[bot\])?) of ([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)#(\d+) at ([0-9a-f]{40})$/.exec(
       title.trim(),
     );
   if (!match) return undefined;
   return {
-    owner: match[3]!,
+    owner: match[4]!,
     taskId: match[1]!,
     attempt: Number(match[2]),
-    repo: match[4]!,
-    pullRequest: Number(match[5]),
-    sha: match[6]!,
+    agent: match[3]!,
+    repo: match[5]!,
+    pullRequest: Number(match[6]),
+    sha: match[7]!,
   };
 }

@@ -22,6 +22,8 @@ export interface ArenaScope {
   ledger: LedgerRepo;
   config: LancerConfig;
   app: { id: number; botLogin: string };
+  /** The app's installation on this org (the grader workflow mints tokens with it). */
+  installationId: number;
   /** Web root for git (`https://github.com`, or the sandbox's). */
   serverUrl: string;
   /** A task as the grader repository holds it (briefly cached), or undefined. */

@@ -1,11 +1,12 @@
 import type { LedgerRecord } from "../../core/ledger/ledger-record.ts";
 import { computePayout } from "../../core/payout.ts";
+import type { TaskFile } from "../../core/task/schema.ts";
 import { readGradeMarker, type GradeFacts } from "../../core/report/render-grade.ts";
 import type { AttemptView } from "../../core/report/render-attempt.ts";
 import { readClaim, recordGradingError } from "../ledger-repo.ts";
 import { unlessMissing } from "../rest.ts";
 import { findOwnCheckRun } from "./check-runs.ts";
-import { dispatchGrading, parseGradingRunName } from "./dispatch-grading.ts";
+import { dispatchGrading, parseGradingRunName, type GradingRequest } from "./dispatch-grading.ts";
 import { recordOutcome, showAttempt, type RecordOutcome } from "./record-outcome.ts";
 import {
   deadlineHoursOf,
@@ -59,17 +60,8 @@ export async function settleGrading(
   if (!task || task.id !== request.repo)
     return skipped(`${request.taskId} is not this mirror's task`);
 
-  const found = await unlessMissing(
-    scope.github.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
-      owner: scope.org,
-      repo: request.repo,
-      pull_number: request.pullRequest,
-    }),
-  );
-  if (!found) return skipped(`${request.repo}#${request.pullRequest} is not a pull request`);
-  const pull = found.data;
-  const agent = pull.user.login;
-  // Only agents are paid, whoever dispatched the grading.
+  // The run names the agent (the app dispatched it); only agents are paid, whoever dispatched.
+  const agent = request.agent;
   if (!isAgent(scope, agent)) return skipped(`${agent} is not an agent of this arena`);
   const check = await findOwnCheckRun(scope, request.repo, request.sha, task.id, request.attempt);
   const facts: GradeFacts =
@@ -135,19 +127,38 @@ export async function settleGrading(
     return { action: retry ? "retried" : "error", errors: errored.errors };
   }
 
-  const hours = deadlineHoursOf(scope, task);
-  const claim =
-    hours === undefined ? undefined : await readClaim(scope.github, scope.ledger, task.id, agent);
   const payout = computePayout(task.price_cents, facts.verdict, {
     attempt: request.attempt,
     maxAttempts,
-    submittedAt: new Date(pull.created_at),
-    ...(claim && hours !== undefined ? { deadline: deadlineOf(claim.claimed_at, hours) } : {}),
+    ...(await deadlineRule(scope, task, request)),
   });
   record.payout_cents = payout.cents ?? 0;
   if (!payout.paid) record.why = payout.why;
   const outcome = await recordOutcome(scope, places, record, view);
   return { action: "recorded", ...outcome };
+}
+
+/** When the attempt was submitted and its deadline, if the task has one. */
+async function deadlineRule(
+  scope: ArenaScope,
+  task: TaskFile,
+  request: GradingRequest,
+): Promise<{ submittedAt?: Date; deadline?: Date }> {
+  const hours = deadlineHoursOf(scope, task);
+  if (hours === undefined) return {};
+  const claim = await readClaim(scope.github, scope.ledger, task.id, request.agent);
+  const found = await unlessMissing(
+    scope.github.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
+      owner: scope.org,
+      repo: request.repo,
+      pull_number: request.pullRequest,
+    }),
+  );
+  if (!claim || !found) return {};
+  return {
+    submittedAt: new Date(found.data.created_at),
+    deadline: deadlineOf(claim.claimed_at, hours),
+  };
 }
 
 function skipped(why: string): SettleOutcome {

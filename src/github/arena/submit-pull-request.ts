@@ -59,8 +59,10 @@ export async function submitPullRequest(
   const attempt = await attemptOfPull(scope, pr);
   if (await findOwnCheckRun(scope, pr.repo, pr.headSha, task.id, attempt))
     return skipped(`attempt ${attempt} at ${pr.headSha.slice(0, 7)} is already queued`);
+  // A pull request opened a moment ago has no recorded attempt; a reopened or updated one may.
   if (
-    await readAttempt(scope.github, scope.ledger, { task_id: task.id, agent: pr.author, attempt })
+    pr.action !== "opened" &&
+    (await readAttempt(scope.github, scope.ledger, { task_id: task.id, agent: pr.author, attempt }))
   )
     return skipped(`attempt ${attempt} is already graded`);
 
@@ -88,6 +90,7 @@ export async function submitPullRequest(
     sha: pr.headSha,
     taskId: task.id,
     attempt,
+    agent: pr.author,
   });
   await comment(scope, pr, { ...view, state: "grading" });
   return { action: "dispatched", attempt };
