@@ -20,8 +20,9 @@ const IC = "js-slugify-accents";
 const IC2 = "sh-bumpver-reset";
 const MANAGER = "mgr-due-date-off-by-one";
 const IC3 = "js-duration-parser-hang";
+const IC4 = "js-csv-quoted-newlines";
 
-const fx: ArenaFixture = await startArenaFixture([IC, IC2, IC3, MANAGER]);
+const fx: ArenaFixture = await startArenaFixture([IC, IC2, IC3, IC4, MANAGER]);
 const { org } = fx;
 
 async function gradingRuns(): Promise<number> {
@@ -60,6 +61,7 @@ async function lancerChecks(repo: string, sha: string) {
     repo,
     ref: sha,
     check_name: "Lancer",
+    filter: "all",
   });
   return data.check_runs;
 }
@@ -128,7 +130,7 @@ describe("the Lancer app on the sandbox", () => {
   let paidPull = 0;
 
   it("seeds a mirror, an issue and the grader; the agent cannot read the grader", async () => {
-    expect(fx.seed.tasks.map((t) => t.id).sort()).toEqual([IC, MANAGER, IC2, IC3].sort());
+    expect(fx.seed.tasks.map((t) => t.id).sort()).toEqual([IC, MANAGER, IC2, IC3, IC4].sort());
     const status = await fx
       .agent()
       .request("GET /repos/{owner}/{repo}", { owner: org, repo: "lancer-grader" })
@@ -479,6 +481,49 @@ describe("the Lancer app on the sandbox", () => {
       verdict: "pass",
       payout_cents: fx.bank.get(IC3)!.task.price_cents,
     });
+  });
+
+  it("grades once when two deliveries of one event arrive at the same moment", async () => {
+    const { number, sha } = await pullViaApi(
+      fx.agent(),
+      IC4,
+      "at-once",
+      { "NOTES.md": "two at once\n" },
+      true,
+    );
+    await fx.arena.settled();
+    const { data: pull } = await fx.admin.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
+      owner: org,
+      repo: IC4,
+      pull_number: number,
+    });
+    const { data: repository } = await fx.admin.request("GET /repos/{owner}/{repo}", {
+      owner: org,
+      repo: IC4,
+    });
+    const payload = {
+      action: "ready_for_review",
+      number,
+      pull_request: { ...pull, draft: false },
+      repository,
+      organization: { login: org },
+      sender: pull.user,
+      installation: { id: fx.arena.sandbox.app.installationId },
+    };
+    const statuses = await Promise.all([
+      fx.postWebhook("pull_request", payload),
+      fx.postWebhook("pull_request", payload),
+      fx.postWebhook("pull_request", payload),
+    ]);
+    expect(statuses).toEqual([200, 200, 200]);
+    await fx.arena.settled();
+    expect(await gradingRunsOf(IC4)).toBe(1);
+    const live = (await lancerChecks(IC4, sha)).filter((c) => c.external_id === `lancer:${IC4}:1`);
+    expect(live).toHaveLength(1);
+    expect(live[0]!.conclusion).toBe("failure");
+    const marker = attemptMarker(IC4, "lancer-agent", 1);
+    expect((await comments(IC4, number)).filter((c) => c.body?.includes(marker))).toHaveLength(1);
+    expect(await fx.ledgerTree(`entries/${IC4}`)).toEqual([`entries/${IC4}/lancer-agent/1.json`]);
   });
 
   it("changes nothing when every webhook is delivered twice more and again with fresh ids", async () => {

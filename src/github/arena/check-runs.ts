@@ -57,3 +57,31 @@ export async function createCheckRun(
   });
   return data as OwnCheckRun;
 }
+
+/**
+ * Two deliveries of one event handled at once (two instances) each create a check run; the
+ * oldest wins. True when `mine` is the oldest; otherwise `mine` steps aside: it is completed
+ * as skipped under another external id, so that neither the Action nor the app ever reads it.
+ */
+export async function winsRace(
+  scope: ArenaScope,
+  repo: string,
+  sha: string,
+  taskId: string,
+  attempt: number,
+  mine: OwnCheckRun,
+): Promise<boolean> {
+  const oldest = await findOwnCheckRun(scope, repo, sha, taskId, attempt);
+  if (!oldest || oldest.id === mine.id) return true;
+  await scope.github.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+    owner: scope.org,
+    repo,
+    check_run_id: mine.id,
+    external_id: `${checkExternalId(taskId, attempt)}:duplicate`,
+    status: "completed",
+    conclusion: "skipped",
+    completed_at: new Date().toISOString(),
+    output: { title: "duplicate", summary: `Check run ${oldest.id} grades this attempt.` },
+  });
+  return false;
+}

@@ -8,7 +8,7 @@ import {
 import { claimTask, readAttempt, readClaim } from "../ledger-repo.ts";
 import { upsertMarkedComment } from "../marked-comment.ts";
 import { listAll } from "../rest.ts";
-import { createCheckRun, findOwnCheckRun } from "./check-runs.ts";
+import { createCheckRun, findOwnCheckRun, winsRace } from "./check-runs.ts";
 import { dispatchGrading } from "./dispatch-grading.ts";
 import {
   deadlineHoursOf,
@@ -79,11 +79,13 @@ export async function submitPullRequest(
     return { action: "refused", attempt, why: refusal };
   }
 
-  await createCheckRun(scope, pr.repo, pr.headSha, task.id, attempt, {
+  const queued = await createCheckRun(scope, pr.repo, pr.headSha, task.id, attempt, {
     status: "queued",
     title: `queued: attempt ${attempt} at ${task.id}`,
     summary: "The hidden tests will grade this commit in Lancer's grader repository.",
   });
+  if (!(await winsRace(scope, pr.repo, pr.headSha, task.id, attempt, queued)))
+    return skipped(`another delivery queued attempt ${attempt} at the same moment`);
   await dispatchGrading(scope, {
     repo: pr.repo,
     pullRequest: pr.number,
