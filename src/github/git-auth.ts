@@ -28,3 +28,15 @@ export function redact(text: string, secrets: readonly (string | undefined)[]): 
   }
   return out;
 }
+
+/** Git's environment for a commit Lancer makes (a mirror, the grader, the ledger) at `date`. */
+export function lancerCommitEnv(date: string): Record<string, string> {
+  return {
+    GIT_AUTHOR_NAME: "Lancer",
+    GIT_AUTHOR_EMAIL: "lancer@users.noreply.github.com",
+    GIT_AUTHOR_DATE: date,
+    GIT_COMMITTER_NAME: "Lancer",
+    GIT_COMMITTER_EMAIL: "lancer@users.noreply.github.com",
+    GIT_COMMITTER_DATE: date,
+  };
+}

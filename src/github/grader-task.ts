@@ -1,17 +1,12 @@
-import { parse as parseYaml } from "yaml";
-import { describeProblems, fieldProblems } from "../core/task/format-issues.ts";
-import { TaskFile } from "../core/task/schema.ts";
+import { parseTaskYaml } from "../core/task/bank.ts";
+import type { TaskFile } from "../core/task/schema.ts";
 import { readText } from "./contents.ts";
 import type { GitHub } from "./rest.ts";
-
-export class GraderTaskError extends Error {
-  override name = "GraderTaskError";
-}
 
 /**
  * A task as the grader repository holds it (`<task-id>/task.yaml`, hidden parts included):
  * the only source of a price or a correct proposal the app trusts. Undefined when the
- * repository has no such task.
+ * repository has no such task; a BankError when its task.yaml is invalid.
  */
 export async function readGraderTask(
   github: GitHub,
@@ -22,17 +17,5 @@ export async function readGraderTask(
   const path = `${taskId}/task.yaml`;
   const file = await readText(github, { ...grader, path });
   if (!file) return undefined;
-  const where = `${grader.owner}/${grader.repo}:${path}`;
-  let raw: unknown;
-  try {
-    raw = parseYaml(file.text);
-  } catch (error) {
-    throw new GraderTaskError(`${where}: not valid YAML: ${(error as Error).message}`);
-  }
-  const parsed = TaskFile.safeParse(raw);
-  if (!parsed.success)
-    throw new GraderTaskError(describeProblems(where, fieldProblems(parsed.error)));
-  if (parsed.data.id !== taskId)
-    throw new GraderTaskError(`${where}: id: "${parsed.data.id}" must equal "${taskId}"`);
-  return parsed.data;
+  return parseTaskYaml(file.text, `${grader.owner}/${grader.repo}:${path}`, taskId, "the task id");
 }

@@ -5,7 +5,7 @@ import path from "node:path";
 import { git, GitError } from "../core/git/git.ts";
 import { renderLeaderboard } from "../core/leaderboard/index.ts";
 import { Catalogue, LedgerRecord } from "../core/ledger/ledger-record.ts";
-import { cloneUrl, gitAuthEnv, redact } from "./git-auth.ts";
+import { cloneUrl, gitAuthEnv, lancerCommitEnv, redact } from "./git-auth.ts";
 
 export interface PublishOptions {
   serverUrl: string;
@@ -15,13 +15,6 @@ export interface PublishOptions {
   /** Pushes that lost a race to another instance are redone this many times. */
   maxTries?: number;
 }
-
-const AUTHOR = {
-  GIT_AUTHOR_NAME: "Lancer",
-  GIT_AUTHOR_EMAIL: "lancer@users.noreply.github.com",
-  GIT_COMMITTER_NAME: "Lancer",
-  GIT_COMMITTER_EMAIL: "lancer@users.noreply.github.com",
-};
 
 /** Every JSON file below a folder, as text, by path. */
 async function jsonFiles(dir: string): Promise<Array<{ file: string; text: string }>> {
@@ -73,12 +66,9 @@ export async function readLedgerCheckout(
 export async function publishLeaderboard(
   options: PublishOptions,
 ): Promise<{ changed: boolean; records: number; problems: string[] }> {
-  const now = new Date().toISOString();
   const env = {
     ...gitAuthEnv(options.serverUrl, options.token),
-    ...AUTHOR,
-    GIT_AUTHOR_DATE: now,
-    GIT_COMMITTER_DATE: now,
+    ...lancerCommitEnv(new Date().toISOString()),
   };
   const dir = await mkdtemp(path.join(tmpdir(), "lancer-ledger-"));
   const url = cloneUrl(options.serverUrl, options.owner, options.repo);

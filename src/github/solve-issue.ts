@@ -4,6 +4,7 @@ import type { Octokit } from "@octokit/core";
 import type { Agent, IcSubmission } from "../core/agent.ts";
 import { git, gitOutput, GitError } from "../core/git/git.ts";
 import { cloneUrl, gitAuthEnv, redact } from "./git-auth.ts";
+import { listAll } from "./rest.ts";
 import { readTaskIssue } from "./task-issue.ts";
 
 export interface SolveIssueOptions {
@@ -57,7 +58,11 @@ export async function solveIssue(options: SolveIssueOptions): Promise<SolveOutco
   });
   if (issue.pull_request) throw new SolveError(`${where} is a pull request, not a task issue`);
   if (issue.state !== "open") throw new SolveError(`${where} is closed`);
-  const comments = await issueComments(octokit, owner, repo, number);
+  const comments = await listAll<Parameters<typeof readTaskIssue>[1][number]>(
+    octokit,
+    "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+    { owner, repo, issue_number: number },
+  );
   const task = readTaskIssue(issue, comments, where);
   log(`${where}: task ${task.id} (${task.kind})`);
   await mkdir(options.workRoot, { recursive: true });
@@ -191,17 +196,4 @@ async function nextAttempt(
     .map((ref) => Number(ref.slice(prefix.length)))
     .filter((n) => Number.isInteger(n) && n > 0);
   return used.length === 0 ? 1 : Math.max(...used) + 1;
-}
-
-/** Every comment of an issue, page by page. */
-async function issueComments(octokit: Octokit, owner: string, repo: string, number: number) {
-  const all = [];
-  for (let page = 1; ; page++) {
-    const { data } = await octokit.request(
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
-      { owner, repo, issue_number: number, per_page: 100, page },
-    );
-    all.push(...data);
-    if (data.length < 100) return all;
-  }
 }

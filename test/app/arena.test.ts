@@ -105,6 +105,29 @@ async function pullViaApi(
   return { number: pull.number, sha: pull.head.sha };
 }
 
+/** The `pull_request.ready_for_review` webhook GitHub would send for a draft pull request. */
+async function readyForReview(repo: string, number: number) {
+  const { data: pull } = await fx.admin.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
+    owner: org,
+    repo,
+    pull_number: number,
+  });
+  const { data: repository } = await fx.admin.request("GET /repos/{owner}/{repo}", {
+    owner: org,
+    repo,
+  });
+  const payload = {
+    action: "ready_for_review",
+    number,
+    pull_request: { ...pull, draft: false },
+    repository,
+    organization: { login: org },
+    sender: pull.user,
+    installation: { id: fx.arena.sandbox.app.installationId },
+  };
+  return { pull, payload };
+}
+
 /** What must not change when nothing should happen: ledger files, comments, gradings. */
 async function snapshot() {
   const commentCounts: Record<string, number> = {};
@@ -358,24 +381,7 @@ describe("the Lancer app on the sandbox", () => {
     );
     await fx.arena.settled();
     const before = await gradingRuns();
-    const { data: pull } = await fx.admin.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
-      owner: org,
-      repo: IC,
-      pull_number: number,
-    });
-    const { data: repository } = await fx.admin.request("GET /repos/{owner}/{repo}", {
-      owner: org,
-      repo: IC,
-    });
-    const payload = {
-      action: "ready_for_review",
-      number,
-      pull_request: { ...pull, draft: false },
-      repository,
-      organization: { login: org },
-      sender: pull.user,
-      installation: { id: fx.arena.sandbox.app.installationId },
-    };
+    const { pull, payload } = await readyForReview(IC, number);
     const forged = await fx.postWebhook("pull_request", payload, { secret: "x".repeat(40) });
     expect(forged).toBeGreaterThanOrEqual(400);
     await fx.arena.settled();
@@ -492,24 +498,7 @@ describe("the Lancer app on the sandbox", () => {
       true,
     );
     await fx.arena.settled();
-    const { data: pull } = await fx.admin.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
-      owner: org,
-      repo: IC4,
-      pull_number: number,
-    });
-    const { data: repository } = await fx.admin.request("GET /repos/{owner}/{repo}", {
-      owner: org,
-      repo: IC4,
-    });
-    const payload = {
-      action: "ready_for_review",
-      number,
-      pull_request: { ...pull, draft: false },
-      repository,
-      organization: { login: org },
-      sender: pull.user,
-      installation: { id: fx.arena.sandbox.app.installationId },
-    };
+    const { payload } = await readyForReview(IC4, number);
     const statuses = await Promise.all([
       fx.postWebhook("pull_request", payload),
       fx.postWebhook("pull_request", payload),

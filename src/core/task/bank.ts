@@ -24,22 +24,38 @@ export const HIDDEN_DIR = "hidden";
 /** Reads and validates one task folder. */
 export async function loadTask(dir: string): Promise<BankTask> {
   const file = path.join(dir, TASK_FILE);
-  let raw: unknown;
+  let text: string;
   try {
-    raw = parseYaml(await readFile(file, "utf8"));
+    text = await readFile(file, "utf8");
   } catch (error) {
-    if (error instanceof YAMLParseError)
-      throw new BankError(`${file}: not valid YAML: ${error.message}`);
     throw new BankError(`${file}: cannot be read: ${(error as Error).message}`);
   }
-  const parsed = TaskFile.safeParse(raw);
-  if (!parsed.success) throw new BankError(describeProblems(file, fieldProblems(parsed.error)));
-  if (parsed.data.id !== path.basename(dir)) {
-    throw new BankError(
-      `${file}: id: "${parsed.data.id}" must equal the folder name "${path.basename(dir)}"`,
-    );
+  return { task: parseTaskYaml(text, file, path.basename(dir), "the folder name"), dir };
+}
+
+/**
+ * Parses and validates the text of a task.yaml; `where` names it in errors, and the task's id
+ * must be `expectedId` (what `idSource` says it must equal).
+ */
+export function parseTaskYaml(
+  text: string,
+  where: string,
+  expectedId: string,
+  idSource: string,
+): TaskFile {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (error) {
+    if (error instanceof YAMLParseError)
+      throw new BankError(`${where}: not valid YAML: ${error.message}`);
+    throw error;
   }
-  return { task: parsed.data, dir };
+  const parsed = TaskFile.safeParse(raw);
+  if (!parsed.success) throw new BankError(describeProblems(where, fieldProblems(parsed.error)));
+  if (parsed.data.id !== expectedId)
+    throw new BankError(`${where}: id: "${parsed.data.id}" must equal ${idSource} "${expectedId}"`);
+  return parsed.data;
 }
 
 /**

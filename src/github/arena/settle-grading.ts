@@ -31,6 +31,14 @@ export interface WorkflowRunFacts {
   defaultBranch: string;
 }
 
+/** What a check run that is missing, unfinished or without a readable grade says: nothing. */
+const NO_GRADE: GradeFacts = {
+  verdict: "error",
+  reason: "harness-error",
+  tests_passed: 0,
+  tests_failed: 0,
+};
+
 export type SettleOutcome =
   | { action: "skipped"; why: string }
   | { action: "retried"; errors: number }
@@ -64,15 +72,8 @@ export async function settleGrading(
   const agent = request.agent;
   if (!isAgent(scope, agent)) return skipped(`${agent} is not an agent of this arena`);
   const check = await findOwnCheckRun(scope, request.repo, request.sha, task.id, request.attempt);
-  const facts: GradeFacts =
-    check?.status === "completed"
-      ? (readGradeMarker(check.output.summary) ?? {
-          verdict: "error",
-          reason: "harness-error",
-          tests_passed: 0,
-          tests_failed: 0,
-        })
-      : { verdict: "error", reason: "harness-error", tests_passed: 0, tests_failed: 0 };
+  const facts =
+    (check?.status === "completed" ? readGradeMarker(check.output.summary) : undefined) ?? NO_GRADE;
 
   const maxAttempts = maxAttemptsOf(scope, task);
   const view: AttemptView = {

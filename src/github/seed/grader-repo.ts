@@ -1,3 +1,4 @@
+import { lancerCommitEnv } from "../git-auth.ts";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import type { Octokit } from "@octokit/core";
@@ -109,14 +110,7 @@ export async function seedGraderRepo(options: GraderOptions): Promise<GraderOutc
     ["commit-tree", finalTree, ...(parent ? ["-p", parent] : []), "-m", message],
     {
       cwd: gitDir,
-      env: {
-        GIT_AUTHOR_NAME: "Lancer",
-        GIT_AUTHOR_EMAIL: "lancer@users.noreply.github.com",
-        GIT_AUTHOR_DATE: options.now,
-        GIT_COMMITTER_NAME: "Lancer",
-        GIT_COMMITTER_EMAIL: "lancer@users.noreply.github.com",
-        GIT_COMMITTER_DATE: options.now,
-      },
+      env: lancerCommitEnv(options.now),
     },
   );
   await pushBranch(options.remote, gitDir, commit, branch);

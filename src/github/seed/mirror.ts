@@ -1,3 +1,4 @@
+import { lancerCommitEnv } from "../git-auth.ts";
 import type { Octokit } from "@octokit/core";
 import { gitOutput } from "../../core/git/git.ts";
 import type { BankTask } from "../../core/task/bank.ts";
@@ -10,14 +11,7 @@ import { fail } from "./repos.ts";
 export const MIRROR_BRANCH = "main";
 
 /** Who made a mirror's commit, and when: fixed, so the same base always gives the same commit. */
-const MIRROR_COMMIT_ENV = {
-  GIT_AUTHOR_NAME: "Lancer",
-  GIT_AUTHOR_EMAIL: "lancer@users.noreply.github.com",
-  GIT_AUTHOR_DATE: "2000-01-01T00:00:00Z",
-  GIT_COMMITTER_NAME: "Lancer",
-  GIT_COMMITTER_EMAIL: "lancer@users.noreply.github.com",
-  GIT_COMMITTER_DATE: "2000-01-01T00:00:00Z",
-};
+const MIRROR_COMMIT_ENV = lancerCommitEnv("2000-01-01T00:00:00Z");
 
 export interface MirrorCommit {
   commit: string;
