@@ -43,7 +43,8 @@ describe("the fixture bank", () => {
     expect(notOk).toEqual([]);
     expect(result.ok).toBe(true);
     expect(result.exitCode).toBe(0);
-  });
+    // 13 tasks × 2 sides × 3 runs of real test processes: minutes on a busy 2-core machine.
+  }, 180_000);
 
   it("pays the oracle 100% of the bank", async () => {
     const run = await runLancerJson<RunJson>(

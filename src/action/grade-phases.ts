@@ -14,7 +14,8 @@ import { ensureSourceRepo } from "../core/workspace/source-repo.ts";
 import { git, gitOutput } from "../core/git/git.ts";
 import { InputError, type BankLocation } from "./inputs.ts";
 import { openBankTask } from "./open-bank.ts";
-import { isInside, type RunnerEnv, type WorkDir } from "./runner-env.ts";
+import { checkWorkDir } from "./folder-inputs.ts";
+import type { RunnerEnv, WorkDir } from "./runner-env.ts";
 
 export interface Candidate {
   /** The checked-out candidate tree. */
@@ -37,15 +38,14 @@ export type Prepared = { ok: true; bankTask: BankTask } | { ok: false; doc: Grad
 
 /**
  * Fetches the task's hidden parts from the bank into the work folder, outside the candidate
- * tree, before any of the candidate's code has run. The gold patch is left behind. A bank that
- * cannot be read, an unknown task or one that cannot be graded here gives an error document.
+ * tree, before any of the candidate's code has run. The gold patch is left behind. The work
+ * folder is emptied first, so one holding the candidate or files of its own is refused
+ * (checkWorkDir). A bank that cannot be read, an unknown task or one that cannot be graded
+ * here gives an error document.
  */
 export async function prepare(options: PrepareOptions): Promise<Prepared> {
   const { work, candidate } = options;
-  if (isInside(work.root, candidate.dir))
-    throw new InputError(
-      `input 'work-dir': ${work.root} is inside the candidate '${candidate.dir}'; the hidden tests must stay outside it`,
-    );
+  checkWorkDir(work.root, candidate.dir);
   await rm(work.root, { recursive: true, force: true });
   await mkdir(work.root, { recursive: true });
   const fail = async (detail: string): Promise<Prepared> => {

@@ -11,14 +11,25 @@ export class InputError extends Error {
 const text = z.string().trim();
 const optionalText = text.transform((v) => (v === "" ? undefined : v));
 
-const wholeNumber = (what: string) =>
+const wholeNumber = (what: string, max = Number.MAX_SAFE_INTEGER) =>
   optionalText.pipe(
     z
       .string()
       .regex(/^[1-9]\d*$/, `expected ${what}`)
       .transform(Number)
+      .refine((n) => n <= max, `expected ${what}, at most ${max}`)
       .optional(),
   );
+
+/** GitHub runs a job for at most 5 days (self-hosted runners); no test run may take longer. */
+const MAX_TIMEOUT_MINUTES = 5 * 24 * 60;
+
+const privateKey = optionalText.pipe(
+  z
+    .string()
+    .regex(/-----BEGIN (RSA )?PRIVATE KEY-----/, "expected a PEM private key (the app's .pem file)")
+    .optional(),
+);
 
 const repositoryName = optionalText.pipe(
   z
@@ -64,14 +75,15 @@ const ActionInputs = z.object({
   path: text.transform((v) => (v === "" ? "." : v)),
   "work-dir": optionalText,
   runs: wholeNumber("a whole number ≥ 1"),
-  "timeout-minutes": wholeNumber("a whole number of minutes ≥ 1"),
+  "timeout-minutes": wholeNumber("a whole number of minutes ≥ 1", MAX_TIMEOUT_MINUTES),
   report: z.enum(["check-run", "comment", "none"]),
   result: optionalText,
   token: optionalText,
   "app-id": wholeNumber("the app's numeric id"),
   "installation-id": wholeNumber("the app installation's numeric id"),
-  "private-key": optionalText,
   permissions: permissionList,
+  // After permissions: the order of the inputs is the order their problems are named in.
+  "private-key": privateKey,
   repository: repositoryName,
   sha: optionalText.pipe(
     z
@@ -90,7 +102,9 @@ const ActionInputs = z.object({
   issue: wholeNumber("an issue number"),
   agent: optionalText,
   model: optionalText,
-  "api-base-url": optionalText.pipe(z.url("expected an http(s) URL").optional()),
+  "api-base-url": optionalText.pipe(
+    z.url({ protocol: /^https?$/, error: "expected an http(s) URL" }).optional(),
+  ),
   "api-key": optionalText,
 });
 

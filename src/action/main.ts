@@ -24,6 +24,7 @@ import {
   SECRET_INPUTS,
   type ActionInputs,
 } from "./inputs.ts";
+import { checkFolderInput } from "./folder-inputs.ts";
 import { openBankTask } from "./open-bank.ts";
 import { reportGrade, setGradeOutputs } from "./report-grade.ts";
 import { readRunnerEnv, workDir, type RunnerEnv } from "./runner-env.ts";
@@ -87,6 +88,8 @@ async function grade(inputs: ActionInputs, env: RunnerEnv): Promise<void> {
     sha: inputs.sha ?? env.pullRequest?.headSha ?? env.sha,
   };
   const phase = inputs.phase;
+  checkFolderInput("path", candidate.dir);
+  checkFolderInput("work-dir", work.root);
   core.info(`Lancer: task ${taskId}, phase ${phase}`);
 
   if (phase === "prepare" || phase === "all") {

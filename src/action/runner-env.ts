@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { eventPullRequest, readEventPayload, type EventPullRequest } from "./event-file.ts";
 
 /** What the Action takes from the runner's environment. */
 export interface RunnerEnv {
@@ -12,9 +12,13 @@ export interface RunnerEnv {
   repository: string | undefined;
   sha: string | undefined;
   /** The event's pull request, when it has one. */
-  pullRequest: { number: number; headSha: string; headRepository: string | undefined } | undefined;
+  pullRequest: EventPullRequest | undefined;
 }
 
+/**
+ * Reads the runner's variables. A GITHUB_EVENT_PATH file that cannot be read as the event's
+ * payload, or a pull request event without a usable pull request, throws an EventFileError.
+ */
 export function readRunnerEnv(env: NodeJS.ProcessEnv = process.env): RunnerEnv {
   const serverUrl = (env.GITHUB_SERVER_URL ?? "https://github.com").replace(/\/+$/, "");
   return {
@@ -24,25 +28,8 @@ export function readRunnerEnv(env: NodeJS.ProcessEnv = process.env): RunnerEnv {
     apiUrl: (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, ""),
     repository: env.GITHUB_REPOSITORY,
     sha: env.GITHUB_SHA,
-    pullRequest: eventPullRequest(env.GITHUB_EVENT_PATH),
+    pullRequest: eventPullRequest(env, readEventPayload(env)),
   };
-}
-
-function eventPullRequest(eventPath: string | undefined): RunnerEnv["pullRequest"] {
-  if (!eventPath) return undefined;
-  try {
-    const event = JSON.parse(readFileSync(eventPath, "utf8")) as {
-      pull_request?: {
-        number?: number;
-        head?: { sha?: string; repo?: { full_name?: string } | null };
-      };
-    };
-    const pr = event.pull_request;
-    if (typeof pr?.number !== "number" || typeof pr.head?.sha !== "string") return undefined;
-    return { number: pr.number, headSha: pr.head.sha, headRepository: pr.head.repo?.full_name };
-  } catch {
-    return undefined;
-  }
 }
 
 /** Where the phases of one grading leave things for each other, outside the candidate. */

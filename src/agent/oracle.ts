@@ -1,7 +1,6 @@
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import type { Agent } from "../core/agent.ts";
 import { GOLD_PATCH, type BankTask } from "../core/task/bank.ts";
+import { readTaskFolderFile } from "../core/task/task-folder-files.ts";
 
 /**
  * The reference agent: submits each task's gold patch or the manager's real choice.
@@ -16,7 +15,10 @@ export function createOracleAgent(bank: ReadonlyMap<string, BankTask>): Agent {
   return {
     name: "oracle",
     async solveIc({ task }) {
-      return { patch: await readFile(path.join(find(task.id).dir, GOLD_PATCH), "utf8") };
+      const { dir } = find(task.id);
+      const patch = await readTaskFolderFile(dir, GOLD_PATCH);
+      if (patch === undefined) throw new Error(`oracle: ${dir} has no ${GOLD_PATCH}`);
+      return { patch };
     },
     async solveManager({ task }) {
       const correct = find(task.id).task.hidden.correct_proposal_id;

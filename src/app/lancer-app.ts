@@ -73,6 +73,8 @@ export function lancerApp(options: LancerAppOptions = {}): ApplicationFunction {
       );
     };
 
+    // Each delivery handled here is checked first against its shape in payload-shapes.ts
+    // (test/bad-input/webhooks.test.ts fails when an event below has none).
     app.on(
       [
         "pull_request.opened",

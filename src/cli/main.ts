@@ -17,7 +17,8 @@ import { processOutput, UsageError, type Output } from "./output.ts";
 export function buildProgram(output: Output): Command {
   const program = new Command("lancer")
     .description("SWE-Lancer on GitHub: priced tasks, hidden-test grading, payouts and a ledger")
-    .showHelpAfterError()
+    // One line names what was wrong; the whole usage is one --help away.
+    .showHelpAfterError("(see lancer <command> --help)")
     .exitOverride();
   for (const register of [
     registerImport,
@@ -50,9 +51,18 @@ function stopChildrenOnSignals(): void {
   }
 }
 
+/** `lancer … | head` closes stdout early: that is the reader being done, not a crash. */
+function quietOnClosedStdout(): void {
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 /** Runs the `lancer` command line and resolves to the process exit code. */
 export async function main(argv: string[], output: Output = processOutput()): Promise<number> {
   stopChildrenOnSignals();
+  quietOnClosedStdout();
   const program = buildProgram(output);
   try {
     await program.parseAsync(argv);

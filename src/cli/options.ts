@@ -1,6 +1,7 @@
 import os from "node:os";
 import path from "node:path";
 import { InvalidArgumentError } from "commander";
+import { creatableFolderProblem, existingFolderProblem } from "../core/paths/folder-problem.ts";
 import { defaultCacheDir } from "../core/workspace/cache-dir.ts";
 
 /** Parses a positive integer option, with a message naming what was expected. */
@@ -32,4 +33,18 @@ export function workOptionDefaults(): WorkOptions {
 /** Graded tests run with the Node that runs Lancer first on PATH, whatever the shell's PATH says. */
 export function testPathPrefix(): string[] {
   return [path.dirname(process.execPath)];
+}
+
+/** Parses a folder option that must exist (e.g. --work-dir), as an absolute path. */
+export function existingFolder(value: string): string {
+  const problem = existingFolderProblem(value);
+  if (problem) throw new InvalidArgumentError(problem);
+  return path.resolve(value);
+}
+
+/** Parses a folder option that is made when missing (e.g. --cache-dir), as an absolute path. */
+export function creatableFolder(value: string): string {
+  const problem = creatableFolderProblem(value);
+  if (problem) throw new InvalidArgumentError(problem);
+  return path.resolve(value);
 }

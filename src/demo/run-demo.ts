@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Octokit } from "@octokit/core";
 import pLimit from "p-limit";
@@ -76,6 +77,24 @@ interface Plan {
  * tasks and a sloppy agent the others, both answer every manager task, wait until the app
  * has graded and paid everything, and read the ledger back.
  */
+/** Marks a folder as a demo's own, so that a later demo may empty it. */
+const STATE_MARK = ".lancer-demo";
+
+/**
+ * Empties the state folder of an earlier demo for this one. A folder holding files without
+ * the demo's mark is someone else's (`--state-dir ~`, say) and is refused untouched.
+ */
+async function resetStateDir(dir: string): Promise<void> {
+  const entries = existsSync(dir) ? await readdir(dir) : [];
+  if (entries.length > 0 && !entries.includes(STATE_MARK))
+    throw new Error(
+      `--state-dir: ${dir} holds files that no demo made (no ${STATE_MARK}); pass a new or empty folder`,
+    );
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, STATE_MARK), "made by lancer demo; emptied by the next one\n");
+}
+
 export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const started = Date.now();
   const step = options.onStep ?? (() => undefined);
@@ -84,8 +103,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const fixtures = bank.filter((t) => !only || only.has(t.task.id));
   if (fixtures.length === 0)
     throw new Error("no task to run: the bank is empty or --only matched none");
-  await rm(options.stateDir, { recursive: true, force: true });
-  await mkdir(options.stateDir, { recursive: true });
+  await resetStateDir(options.stateDir);
   const sweLancerDir = path.join(options.stateDir, "swe-lancer-bank");
   const sweLancer = options.sweLancer?.managerTasks
     ? await sweLancerManagerTasks(

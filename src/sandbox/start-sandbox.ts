@@ -1,4 +1,5 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { readdirSync, statSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -97,9 +98,9 @@ export interface RunningSandbox extends SandboxInfo {
  */
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   const stateDir = path.resolve(options.stateDir);
+  const problem = stateDirProblem(stateDir);
+  if (problem) throw new Error(`stateDir: ${problem}`);
   const gitRoot = path.join(stateDir, "git");
-  await rm(gitRoot, { recursive: true, force: true });
-  await mkdir(gitRoot, { recursive: true });
   const store = new Store();
   const router = new Router();
   registerAllRoutes(router);
@@ -130,6 +131,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         void trackRun(sandbox, onPush(sandbox, repo, updates, principal)),
     ),
   );
+  // Listening first: a port that cannot be had leaves the state folder as it was.
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
@@ -138,7 +140,15 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   sandbox.url = `http://127.0.0.1:${port}`;
   sandbox.apiUrl = `${sandbox.url}/api/v3`;
 
-  const info = await seedIdentity(sandbox, options);
+  let info: SandboxInfo;
+  try {
+    await rm(gitRoot, { recursive: true, force: true });
+    await mkdir(gitRoot, { recursive: true });
+    info = await seedIdentity(sandbox, options);
+  } catch (error) {
+    server.close();
+    throw error;
+  }
   const write = () =>
     writeFile(path.join(stateDir, "sandbox.json"), `${JSON.stringify(info, null, 2)}\n`);
   await write();
@@ -159,6 +169,33 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       });
     },
   };
+}
+
+/**
+ * Why a folder cannot be a sandbox's state folder, or undefined when it can: it must be a
+ * folder (or not exist yet, under no file), and, since each start empties its `git/`, be
+ * empty or hold a sandbox's state already (a `sandbox.json`).
+ */
+export function stateDirProblem(dir: string): string | undefined {
+  const resolved = path.resolve(dir);
+  for (let at = resolved; ; at = path.dirname(at)) {
+    let info;
+    try {
+      info = statSync(at);
+    } catch {
+      if (at === path.dirname(at)) return undefined;
+      continue;
+    }
+    if (!info.isDirectory())
+      return at === resolved
+        ? `${resolved} is a file; expected a folder`
+        : `${resolved} is under ${at}, which is a file; expected a folder`;
+    if (at !== resolved) return undefined;
+    break;
+  }
+  const entries = readdirSync(resolved);
+  if (entries.length === 0 || entries.includes("sandbox.json")) return undefined;
+  return `${resolved} holds files and no sandbox.json (${entries.sort().slice(0, 3).join(", ")}${entries.length > 3 ? ", …" : ""}); each start empties its git/, so give a new or empty folder`;
 }
 
 async function seedIdentity(sandbox: Sandbox, options: SandboxOptions): Promise<SandboxInfo> {

@@ -12,8 +12,12 @@ const taskDir = writeTinyTask(bank, "tiny-add");
 writeTinyManagerTask(bank, "tiny-manager", 2);
 const env = { LANCER_CACHE_DIR: path.join(dir, "cache") };
 const gold = path.join(taskDir, "gold.patch");
-const empty = path.join(dir, "empty.patch");
-writeFileSync(empty, "");
+// A wrong fix: add() multiplies, so "add adds" still fails.
+const wrong = path.join(dir, "wrong.patch");
+writeFileSync(
+  wrong,
+  readFileSync(gold, "utf8").replace("+  echo $(( $1 + $2 ))", "+  echo $(( $1 * $2 ))"),
+);
 
 describe("lancer grade", () => {
   it("passes the gold patch with exit code 0 and the price as payout", async () => {
@@ -25,8 +29,8 @@ describe("lancer grade", () => {
     expect(result.runs).toHaveLength(1);
   });
 
-  it("fails an empty patch with exit code 1, running every run", async () => {
-    const result = await runLancer(["grade", bank, "tiny-add", "--patch", empty, "--runs", "2"], {
+  it("fails a wrong fix with exit code 1, running every run", async () => {
+    const result = await runLancer(["grade", bank, "tiny-add", "--patch", wrong, "--runs", "2"], {
       env,
     });
     expect(result.exitCode).toBe(1);
@@ -96,6 +100,6 @@ describe("lancer grade", () => {
     expect(
       (await runLancer(["grade", bank, "tiny-add", "--patch", path.join(dir, "none.patch")]))
         .stderr,
-    ).toContain("none.patch cannot be read");
+    ).toMatch(/--patch: .*none\.patch does not exist/);
   });
 });

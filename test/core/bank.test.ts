@@ -15,8 +15,18 @@ describe("loadBank", () => {
     const bank = tempDir();
     writeTinyTask(bank, "b-task");
     writeTinyManagerTask(bank, "a-task");
-    mkdirSync(path.join(bank, "not-a-task"));
+    writeFileSync(path.join(bank, "README.md"), "# a bank\n");
+    mkdirSync(path.join(bank, ".git"));
     expect((await loadBank(bank)).map((t) => t.task.id)).toEqual(["a-task", "b-task"]);
+  });
+
+  it("names a folder without task.yaml instead of skipping it", async () => {
+    const bank = tempDir();
+    writeTinyManagerTask(bank, "a-task");
+    mkdirSync(path.join(bank, "not-a-task"));
+    await expect(loadBank(bank)).rejects.toThrow(
+      `${path.join(bank, "not-a-task")}: a folder with no task.yaml (every folder of a bank is a task)`,
+    );
   });
 
   it("names every invalid task file and field at once", async () => {
@@ -64,7 +74,7 @@ describe("loadBank", () => {
 
 describe("gradability and the public view", () => {
   it("grades here only IC tasks with a test and a reachable base", () => {
-    const test = { command: "true", format: "tap" };
+    const test = { command: "true", format: "tap", fail_to_pass: ["a"] };
     expect(gradability(ic({ test }))).toEqual({ gradable: true });
     expect(
       gradability(ic({ graded_externally: "in the image" }, { repo: "x", external: true })),
@@ -77,7 +87,10 @@ describe("gradability and the public view", () => {
 
   it("drops every hidden field from what a model sees", () => {
     const view = publicView(
-      ic({ test: { command: "secret-command", format: "tap" }, protected: ["test/**"] }),
+      ic({
+        test: { command: "secret-command", format: "tap", fail_to_pass: ["a"] },
+        protected: ["test/**"],
+      }),
     );
     expect(JSON.stringify(view)).not.toContain("secret-command");
     expect(Object.keys(view)).not.toContain("hidden");

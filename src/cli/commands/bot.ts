@@ -1,5 +1,5 @@
-import { existsSync } from "node:fs";
 import type { Command } from "commander";
+import { loadDotenv } from "../../app/dotenv-file.ts";
 import { BotConfigError, readBotSettings, startBot } from "../../app/start-bot.ts";
 import { UsageError, type Output } from "../output.ts";
 
@@ -29,15 +29,16 @@ export function registerBot(program: Command, output: Output): void {
       ].join("\n"),
     )
     .action(async (options: BotCliOptions) => {
-      if (existsSync(options.dotenv)) process.loadEnvFile(options.dotenv);
+      let bot;
       let settings;
       try {
+        loadDotenv(options.dotenv, process.env, (message) => new UsageError(message));
         settings = readBotSettings(process.env);
+        bot = await startBot(settings);
       } catch (error) {
         if (error instanceof BotConfigError) throw new UsageError(error.message);
         throw error;
       }
-      const bot = await startBot(settings);
       output.info(
         `Lancer app ${settings.appId} listening: ${bot.webhookUrl} (GitHub: ${settings.githubUrl})`,
       );

@@ -1,11 +1,13 @@
 import { existsSync, readdirSync } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
+import { creatableFolderProblem } from "../../core/paths/folder-problem.ts";
 import type { Command } from "commander";
 import { git } from "../../core/git/git.ts";
 import { findTask, GOLD_PATCH } from "../../core/task/bank.ts";
 import { ensureSourceRepo } from "../../core/workspace/source-repo.ts";
 import { createAgentWorkspace } from "../../core/workspace/workspace.ts";
-import { workOptionDefaults } from "../options.ts";
+import { creatableFolder, workOptionDefaults } from "../options.ts";
 import { printJson, UsageError, type Output } from "../output.ts";
 
 export function registerCheckout(program: Command, output: Output): void {
@@ -21,6 +23,7 @@ export function registerCheckout(program: Command, output: Output): void {
     .option(
       "--cache-dir <dir>",
       "where base repositories are cached",
+      creatableFolder,
       workOptionDefaults().cacheDir,
     )
     .option("--json", "print JSON")
@@ -28,35 +31,48 @@ export function registerCheckout(program: Command, output: Output): void {
       async (
         bankDir: string,
         taskId: string,
-        dir: string,
+        target: string,
         options: { gold?: boolean; cacheDir: string; json?: boolean },
       ) => {
-        if (existsSync(dir) && readdirSync(dir).length > 0)
-          throw new UsageError(`${dir} exists and is not empty`);
+        // Absolute from here on: git runs inside the folder, where a relative path means another.
+        const dir = path.resolve(target);
+        const problem = creatableFolderProblem(dir);
+        if (problem) throw new UsageError(`<dir>: ${problem}`);
+        const existed = existsSync(dir);
+        if (existed && readdirSync(dir).length > 0)
+          throw new UsageError(`<dir>: ${target} exists and is not empty`);
         const bankTask = await findTask(bankDir, taskId);
         if (!bankTask.task.source)
           throw new UsageError(
             `${taskId} is a ${bankTask.task.kind} task without a source repository`,
           );
-        const base = await createAgentWorkspace(
-          await ensureSourceRepo(bankTask, options.cacheDir),
-          dir,
-        );
-        if (options.gold) {
-          await git(["apply", "--whitespace=nowarn", path.resolve(bankTask.dir, GOLD_PATCH)], {
-            cwd: dir,
-          });
+        let base: string;
+        try {
+          base = await createAgentWorkspace(
+            await ensureSourceRepo(bankTask, options.cacheDir),
+            dir,
+          );
+          if (options.gold) {
+            await git(["apply", "--whitespace=nowarn", path.join(bankTask.dir, GOLD_PATCH)], {
+              cwd: dir,
+            });
+          }
+        } catch (error) {
+          // Leave no half-made workspace: the folder is as it was (absent, or empty).
+          await rm(dir, { recursive: true, force: true });
+          if (existed) await mkdir(dir);
+          throw error;
         }
         if (options.json)
           printJson(output, {
             task_id: taskId,
-            dir: path.resolve(dir),
+            dir,
             base_commit: base,
             gold: Boolean(options.gold),
           });
         else
           output.result(
-            `${path.resolve(dir)}: ${taskId} at ${base.slice(0, 12)}${options.gold ? " with the gold patch applied" : ""}`,
+            `${dir}: ${taskId} at ${base.slice(0, 12)}${options.gold ? " with the gold patch applied" : ""}`,
           );
       },
     );

@@ -1,10 +1,10 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { formatCents } from "../../core/money.ts";
 import { runDemo, type DemoSummary } from "../../demo/run-demo.ts";
-import { nonNegativeInt, positiveInt, workOptionDefaults } from "../options.ts";
-import { printJson, type Output } from "../output.ts";
+import { creatableFolder, nonNegativeInt, positiveInt, workOptionDefaults } from "../options.ts";
+import { printJson, UsageError, type Output } from "../output.ts";
 import { createProgress } from "../progress.ts";
 
 interface DemoCliOptions {
@@ -32,9 +32,15 @@ export function registerDemo(program: Command, output: Output): void {
     .option(
       "--state-dir <dir>",
       "where the sandbox, the app's log and the ledger go",
+      creatableFolder,
       ".lancer/demo",
     )
-    .option("--cache-dir <dir>", "cache of task bases", workOptionDefaults().cacheDir)
+    .option(
+      "--cache-dir <dir>",
+      "cache of task bases",
+      creatableFolder,
+      workOptionDefaults().cacheDir,
+    )
     .option(
       "--swe-lancer <n>",
       "also seed this many SWE-Lancer manager tasks, when the CSV below exists (0: none)",
@@ -58,6 +64,10 @@ export function registerDemo(program: Command, output: Output): void {
       ].join("\n"),
     )
     .action(async (options: DemoCliOptions) => {
+      if (existsSync(options.sweLancerCsv) && !statSync(options.sweLancerCsv).isFile())
+        throw new UsageError(
+          `--swe-lancer-csv: ${options.sweLancerCsv} is not a file; expected a CSV`,
+        );
       const stateDir = path.resolve(options.stateDir);
       const logFile = path.join(stateDir, "app.log");
       let progress: ReturnType<typeof createProgress> | undefined;

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { statSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
@@ -8,10 +8,17 @@ import type { Verdict } from "../../core/grade/verdict.ts";
 import { formatCents } from "../../core/money.ts";
 import { computePayout } from "../../core/payout.ts";
 import { patchFromDir } from "../../core/grade/patch-from-dir.ts";
+import { existingFolderProblem } from "../../core/paths/folder-problem.ts";
 import { findTask, gradability, type BankTask } from "../../core/task/bank.ts";
 import { ensureSourceRepo } from "../../core/workspace/source-repo.ts";
 import type { TaskFile } from "../../core/task/schema.ts";
-import { positiveInt, testPathPrefix, workOptionDefaults } from "../options.ts";
+import {
+  creatableFolder,
+  existingFolder,
+  positiveInt,
+  testPathPrefix,
+  workOptionDefaults,
+} from "../options.ts";
 import { printJson, UsageError, type Output } from "../output.ts";
 
 interface GradeOptions {
@@ -28,15 +35,36 @@ interface GradeOptions {
 /** Exit codes of `lancer grade`, so that scripts can branch on the verdict. */
 const EXIT_CODES: Record<Verdict, number> = { pass: 0, fail: 1, error: 2 };
 
+/**
+ * Reads the candidate patch. An empty one is refused: it is almost always a failed export
+ * (a diff of the wrong folder, a redirect that went wrong), and grading it would record an
+ * attempt the agent never made.
+ */
 async function readPatch(file: string): Promise<string> {
+  let text: string;
   if (file === "-") {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString("utf8");
+    text = Buffer.concat(chunks).toString("utf8");
+  } else {
+    const info = statSync(file, { throwIfNoEntry: false });
+    if (!info) throw new UsageError(`--patch: ${file} does not exist`);
+    if (!info.isFile())
+      throw new UsageError(`--patch: ${file} is not a file; expected a unified diff`);
+    text = await readFile(file, "utf8").catch((error: Error) => {
+      throw new UsageError(`--patch: ${file} cannot be read: ${error.message}`);
+    });
   }
-  return readFile(file, "utf8").catch((error: Error) => {
-    throw new UsageError(`--patch: ${file} cannot be read: ${error.message}`);
-  });
+  const where = file === "-" ? "standard input" : file;
+  if (text.trim() === "")
+    throw new UsageError(
+      `--patch: ${where} is empty; expected a unified diff of the candidate's change`,
+    );
+  if (!/^(?:diff --git |--- |\+\+\+ |@@ )/m.test(text))
+    throw new UsageError(
+      `--patch: ${where} is not a unified diff (no "diff --git", "---" or "@@" line)`,
+    );
+  return text;
 }
 
 /** The patch a candidate folder makes against the task's base (see patchFromDir). */
@@ -45,7 +73,8 @@ async function candidateFolderPatch(
   folder: string,
   options: GradeOptions,
 ): Promise<string> {
-  if (!existsSync(folder)) throw new UsageError(`--dir: ${folder} does not exist`);
+  const problem = existingFolderProblem(folder);
+  if (problem) throw new UsageError(`--dir: ${problem}`);
   const scratch = await mkdtemp(path.join(options.workDir, "lancer-candidate-"));
   try {
     return await patchFromDir(await ensureSourceRepo(bankTask, options.cacheDir), folder, scratch);
@@ -74,8 +103,18 @@ export function registerGrade(program: Command, output: Output): void {
     .option("--select <id>", "manager task: the proposal chosen")
     .option("--runs <n>", "test runs; passes if any run passes", positiveInt, 3)
     .option("--keep", "keep the grading workspace and print where it is")
-    .option("--cache-dir <dir>", "where base repositories are cached", defaults.cacheDir)
-    .option("--work-dir <dir>", "where the temporary workspace is made", defaults.workDir)
+    .option(
+      "--cache-dir <dir>",
+      "where base repositories are cached",
+      creatableFolder,
+      defaults.cacheDir,
+    )
+    .option(
+      "--work-dir <dir>",
+      "where the temporary workspace is made",
+      existingFolder,
+      defaults.workDir,
+    )
     .option("--json", "print JSON")
     .addHelpText("after", "\nExit code: 0 pass, 1 fail, 2 error (the grader could not decide).")
     .action(async (bankDir: string, taskId: string, options: GradeOptions) => {
@@ -87,6 +126,11 @@ export function registerGrade(program: Command, output: Output): void {
         if (options.select === undefined || !/^\d+$/.test(options.select)) {
           throw new UsageError(`${taskId} is a manager task: pass --select <proposal id>`);
         }
+        const ids = (task.proposals ?? []).map((p) => p.id);
+        if (!ids.includes(Number(options.select)))
+          throw new UsageError(
+            `--select: proposal ${options.select} is not one of ${taskId}'s proposals (${ids.join(", ")})`,
+          );
         const grade = gradeManager(task, Number(options.select));
         report(output, task, grade, [], options.json);
         return;

@@ -8,7 +8,8 @@ import {
 import { describeRowProblems } from "../../core/import/row-problem.ts";
 import { writeBank } from "../../core/import/write-bank.ts";
 import { dollarsToCents, formatCents } from "../../core/money.ts";
-import { printJson, type Output } from "../output.ts";
+import { creatableFolderProblem, existingFolderProblem } from "../../core/paths/folder-problem.ts";
+import { printJson, UsageError, type Output } from "../output.ts";
 
 interface ImportOptions {
   out: string;
@@ -64,6 +65,13 @@ export function registerImport(program: Command, output: Output): void {
     .option("--json", "print JSON")
     .action(async (file: string, options: ImportOptions) => {
       const format = options.format ?? guessFormat(file);
+      // Every flag is checked before anything is read or written.
+      const outProblem = creatableFolderProblem(options.out);
+      if (outProblem) throw new UsageError(`--out: ${outProblem}`);
+      if (options.repoRoot !== undefined) {
+        const rootProblem = existingFolderProblem(options.repoRoot);
+        if (rootProblem) throw new UsageError(`--repo-root: ${rootProblem}`);
+      }
       const { tasks, problems } = await readImportFile(file, format, {
         ...(options.repoRoot ? { repoRoot: options.repoRoot } : {}),
         ...(options.defaultPrice === undefined ? {} : { defaultPriceCents: options.defaultPrice }),
@@ -81,6 +89,14 @@ export function registerImport(program: Command, output: Output): void {
           `${problems.length} invalid row(s); nothing was written (use --skip-invalid to import the ${tasks.length} good rows)`,
         );
         return;
+      }
+      if (tasks.length === 0) {
+        if (problems.length > 0) output.info(describeRowProblems(file, problems));
+        throw new UsageError(
+          problems.length > 0
+            ? `${file}: none of its ${problems.length} row(s) is valid; nothing was written`
+            : `${file}: holds no task to import; nothing was written`,
+        );
       }
       await writeBank(options.out, tasks, { force: Boolean(options.force) });
       const count = (kind: string) => tasks.filter((t) => t.task.kind === kind).length;

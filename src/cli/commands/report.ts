@@ -1,6 +1,6 @@
-import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import type { LedgerEntry } from "../../core/ledger/entry.ts";
+import { LedgerFileError } from "../../core/ledger/open-ledger-file.ts";
 import { SqliteLedger } from "../../core/ledger/sqlite-ledger.ts";
 import { formatCents } from "../../core/money.ts";
 import { renderCsv, renderMarkdown } from "../../core/report/render-report.ts";
@@ -49,11 +49,14 @@ export function registerReport(program: Command, output: Output): void {
       const format = options.json ? "json" : options.format;
       if (!["md", "json", "csv"].includes(format))
         throw new UsageError(`--format: expected md, json or csv, got "${format}"`);
-      if (!existsSync(options.ledger))
-        throw new UsageError(
-          `${options.ledger}: no ledger here (run \`lancer run\` first or pass --ledger)`,
-        );
-      const ledger = new SqliteLedger(options.ledger);
+      let ledger: SqliteLedger;
+      try {
+        // A report reads an existing ledger: a missing or empty file is refused, not created.
+        ledger = new SqliteLedger(options.ledger, { flag: "--ledger", create: false });
+      } catch (error) {
+        if (error instanceof LedgerFileError) throw new UsageError(error.message, { cause: error });
+        throw error;
+      }
       try {
         const groups = groupEntries(ledger.entries());
         const selected = groups.find(

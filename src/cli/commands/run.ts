@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { createAgent, AGENT_SPECS } from "../../agent/create-agent.ts";
+import { LedgerFileError } from "../../core/ledger/open-ledger-file.ts";
 import { SqliteLedger } from "../../core/ledger/sqlite-ledger.ts";
 import { formatCents } from "../../core/money.ts";
 import { renderMarkdown } from "../../core/report/render-report.ts";
@@ -7,14 +8,16 @@ import { summarize } from "../../core/report/summarize.ts";
 import { runTasks } from "../../core/run/run-tasks.ts";
 import { loadBank } from "../../core/task/bank.ts";
 import {
+  creatableFolder,
   DEFAULT_LEDGER,
   DEFAULT_RUN_ID,
+  existingFolder,
   positiveInt,
   testPathPrefix,
   workOptionDefaults,
 } from "../options.ts";
 import { addOpenAiOptions, resolveOpenAiOptions, type OpenAiCliValues } from "../openai-options.ts";
-import { printJson, type Output } from "../output.ts";
+import { printJson, UsageError, type Output } from "../output.ts";
 import { createProgress } from "../progress.ts";
 import { selectTasks } from "../select-tasks.ts";
 
@@ -57,8 +60,18 @@ export function registerRun(program: Command, output: Output): void {
     .option("--only <kind>", "only ic or only manager tasks")
     .option("--tasks <ids>", "only these task ids (comma-separated)")
     .option("--agent-timeout <minutes>", "time limit of a command agent per task", positiveInt, 30)
-    .option("--cache-dir <dir>", "where base repositories are cached", defaults.cacheDir)
-    .option("--work-dir <dir>", "where temporary workspaces are made", defaults.workDir)
+    .option(
+      "--cache-dir <dir>",
+      "where base repositories are cached",
+      creatableFolder,
+      defaults.cacheDir,
+    )
+    .option(
+      "--work-dir <dir>",
+      "where temporary workspaces are made",
+      existingFolder,
+      defaults.workDir,
+    )
     .option("--json", "print JSON");
   addOpenAiOptions(command)
     .addHelpText(
@@ -87,7 +100,13 @@ export function registerRun(program: Command, output: Output): void {
         commandTimeoutMs: options.agentTimeout * 60_000,
         ...(openai ? { openai } : {}),
       });
-      const ledger = new SqliteLedger(options.ledger);
+      let ledger: SqliteLedger;
+      try {
+        ledger = new SqliteLedger(options.ledger, { flag: "--ledger" });
+      } catch (error) {
+        if (error instanceof LedgerFileError) throw new UsageError(error.message, { cause: error });
+        throw error;
+      }
       try {
         const progress = createProgress(output, tasks.length, agent.name);
         let earned = 0;

@@ -7,6 +7,7 @@ import { createGradingWorkspace } from "../workspace/workspace.ts";
 import { applyPatch, changedPaths, type ApplyMethod } from "./apply-patch.ts";
 import { decideRun } from "./decide-run.ts";
 import { overlayHiddenFiles, readHiddenFiles } from "./hidden-files.ts";
+import { PathEscapeError } from "../paths/contained-path.ts";
 import { runTests } from "./run-tests.ts";
 import { findEscapingSymlinks, findTampering, type TamperFinding } from "./tamper.ts";
 import { combineVerdicts, type Verdict, type VerdictReason } from "./verdict.ts";
@@ -68,7 +69,10 @@ export async function gradeIc(bankTask: BankTask, options: GradeIcOptions): Prom
   let scratch: string | undefined;
   try {
     const source = await ensureSourceRepo(bankTask, options.cacheDir);
-    scratch = await mkdtemp(path.join(options.workRoot, `lancer-${bankTask.task.id}-`));
+    // Absolute: git runs in the workspace, and a relative root would be read from there.
+    scratch = await mkdtemp(
+      path.join(path.resolve(options.workRoot), `lancer-${bankTask.task.id}-`),
+    );
     const grade = await gradeInScratch(bankTask, spec, source, scratch, options);
     return options.keepWorkspace ? { ...grade, workspace: path.join(scratch, "ws") } : grade;
   } catch (error) {
@@ -110,7 +114,15 @@ async function gradeInScratch(
   await overlayHiddenFiles(hidden, workspace, scratch);
   const runs: GradeRun[] = [];
   for (let index = 1; index <= options.runs; index++) {
-    runs.push(await runOnce(index, spec, workspace, scratch, options.pathPrefix));
+    try {
+      runs.push(await runOnce(index, spec, workspace, scratch, options.pathPrefix));
+    } catch (error) {
+      // The candidate's code led a path the grader uses out of the workspace: stop here,
+      // before the grader removes or reads anything through it.
+      if (!(error instanceof PathEscapeError)) throw error;
+      runs.push(escapedRun(index, error.message));
+      return { ...emptyGrade("fail", "tamper", error.message), applyMethod: applied.method, runs };
+    }
     if (runs.at(-1)!.verdict === "pass" && !options.allRuns) break;
   }
   const verdict = combineVerdicts(runs.map((r) => r.verdict));
@@ -163,6 +175,21 @@ function removeLater(dir: string): void {
 /** Resolves once every finished workspace has been removed (for benchmarks and tests). */
 export async function settleWorkspaceRemovals(): Promise<void> {
   await Promise.all(pendingRemovals);
+}
+
+function escapedRun(index: number, detail: string): GradeRun {
+  return {
+    index,
+    verdict: "fail",
+    reason: "tamper",
+    detail,
+    exitCode: null,
+    durationMs: 0,
+    tests: [],
+    testsPassed: 0,
+    testsFailed: 0,
+    outputTail: "",
+  };
 }
 
 function emptyGrade(verdict: Verdict, reason: VerdictReason, detail: string): IcGrade {

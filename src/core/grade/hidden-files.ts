@@ -1,8 +1,13 @@
-import { cp, readdir, writeFile } from "node:fs/promises";
+import { cp, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { existsSync } from "node:fs";
 import { git } from "../git/git.ts";
-import { HIDDEN_DIR, TEST_PATCH, readOptionalFile, type BankTask } from "../task/bank.ts";
+import { HIDDEN_DIR, TEST_PATCH, type BankTask } from "../task/bank.ts";
+import {
+  checkPatchPaths,
+  listHiddenFiles,
+  pathsInPatch,
+  readTaskFolderFile,
+} from "../task/task-folder-files.ts";
 
 /** The hidden files of a task: overlay folder files and the paths its test.patch touches. */
 export interface HiddenFiles {
@@ -12,33 +17,20 @@ export interface HiddenFiles {
   paths: string[];
 }
 
-/** Reads which files a task's hidden part brings. */
+/**
+ * Reads which files a task's hidden part brings. Checked again here, right before use, even
+ * though loading the task checked them: a link or a climbing path never reaches the overlay.
+ */
 export async function readHiddenFiles(bankTask: BankTask): Promise<HiddenFiles> {
   const overlayDir = path.join(bankTask.dir, HIDDEN_DIR);
-  const hasOverlay = existsSync(overlayDir);
-  const overlayPaths = hasOverlay
-    ? (await readdir(overlayDir, { recursive: true, withFileTypes: true }))
-        .filter((e) => !e.isDirectory())
-        .map((e) =>
-          path.relative(overlayDir, path.join(e.parentPath, e.name)).split(path.sep).join("/"),
-        )
-    : [];
-  const testPatch = await readOptionalFile(path.join(bankTask.dir, TEST_PATCH));
+  const overlayPaths = await listHiddenFiles(overlayDir);
+  const testPatch = await readTaskFolderFile(bankTask.dir, TEST_PATCH);
+  if (testPatch) checkPatchPaths(testPatch, path.join(bankTask.dir, TEST_PATCH));
   return {
-    overlayDir: hasOverlay ? overlayDir : undefined,
+    overlayDir: overlayPaths.length > 0 ? overlayDir : undefined,
     testPatch,
     paths: [...overlayPaths, ...(testPatch ? pathsInPatch(testPatch) : [])],
   };
-}
-
-/** Paths named by the `diff --git a/… b/…` headers of a unified diff (both sides). */
-export function pathsInPatch(patch: string): string[] {
-  const paths = new Set<string>();
-  for (const line of patch.split("\n")) {
-    const side = /^(?:---|\+\+\+) (?:a|b)\/(.+?)\t?$/.exec(line);
-    if (side?.[1]) paths.add(side[1]);
-  }
-  return [...paths];
 }
 
 /** Writes the hidden part into a workspace: the overlay folder, then test.patch. */

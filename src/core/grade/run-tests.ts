@@ -1,5 +1,7 @@
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { constants } from "node:fs";
+import { mkdir, open, rm } from "node:fs/promises";
 import path from "node:path";
+import { resolveInside } from "../paths/contained-path.ts";
 import { runProcess, type ProcessResult } from "../exec/run-process.ts";
 import type { TestSpec } from "../task/schema.ts";
 import type { RunEvidence } from "./decide-run.ts";
@@ -26,9 +28,12 @@ export async function runTests(
   scratchDir: string,
   pathPrefix: readonly string[] = [],
 ): Promise<{ process: ProcessResult; evidence: RunEvidence }> {
-  const resultsFile = spec.results ? path.resolve(workspace, spec.results) : undefined;
+  // Checked by real path before each use: the candidate's code may have turned a folder on
+  // the way into a link out of the workspace during an earlier run.
+  const results = spec.results;
+  const resultsFile = results ? () => resolveInside(workspace, results, RESULTS_FIELD) : undefined;
   // A results file the candidate shipped must never count as evidence.
-  if (resultsFile) await rm(resultsFile, { force: true });
+  if (resultsFile) await rm(await resultsFile(), { force: true });
   const home = path.join(scratchDir, "home");
   const tmp = path.join(scratchDir, "tmp");
   await Promise.all([mkdir(home, { recursive: true }), mkdir(tmp, { recursive: true })]);
@@ -40,11 +45,23 @@ export async function runTests(
       PATH: [...pathPrefix, process.env.PATH ?? "/usr/bin:/bin"].join(path.delimiter),
     },
   });
-  const text = resultsFile
-    ? await readFile(resultsFile, "utf8").catch(() => undefined)
-    : result.stdout;
+  const text = resultsFile ? await readResults(await resultsFile()) : result.stdout;
   return {
     process: result,
     evidence: { exitCode: result.exitCode, timedOut: result.timedOut, text },
   };
+}
+
+/** Names the results path in errors, as task.yaml does. */
+const RESULTS_FIELD = "hidden.test.results";
+
+/** Reads a results file, never through a symbolic link as its last part; undefined when absent. */
+async function readResults(file: string): Promise<string | undefined> {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW).catch(() => undefined);
+  if (!handle) return undefined;
+  try {
+    return await handle.readFile("utf8");
+  } finally {
+    await handle.close();
+  }
 }

@@ -1,14 +1,15 @@
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { git } from "../git/git.ts";
 import { isRemoteLocation } from "../git/remote-location.ts";
+import { isWithin } from "../paths/contained-path.ts";
 import { dollarsToCents } from "../money.ts";
 import { fieldProblems } from "../task/format-issues.ts";
 import { TaskFile, TestFormat } from "../task/schema.ts";
 import type { ImportedTask } from "./imported-task.ts";
 import type { RowProblem } from "./row-problem.ts";
-import type { ImportRows } from "./swe-lancer-csv.ts";
+import { ImportFormatError, type ImportRows } from "./swe-lancer-csv.ts";
 
 /** FAIL_TO_PASS / PASS_TO_PASS: a list, or (as in the SWE-bench datasets) a JSON-encoded list. */
 const TestList = z.preprocess((value) => {
@@ -26,7 +27,10 @@ const SweBenchRow = z.object({
   base_commit: z.string().regex(/^[0-9a-f]{7,40}$/, "expected a hex commit id"),
   patch: z.string().min(1, "expected the gold patch"),
   test_patch: z.string(),
-  FAIL_TO_PASS: TestList,
+  FAIL_TO_PASS: TestList.refine(
+    (tests) => tests.length > 0,
+    "expected at least one test that fails before the fix; without one the task cannot fail",
+  ),
   PASS_TO_PASS: TestList.default([]),
   problem_statement: z.string().min(1),
   price_cents: z.number().int().nonnegative().optional(),
@@ -44,16 +48,33 @@ export interface SweBenchOptions {
   defaultPriceCents?: number;
 }
 
-/** Where to clone `owner/name` from: a local clone under the repo root, a URL, or GitHub. */
-export function resolveRepo(repo: string, repoRoot: string | undefined): string {
-  if (isRemoteLocation(repo) || path.isAbsolute(repo)) return repo;
-  if (repoRoot) {
-    for (const candidate of [repo.replace("/", "__"), repo]) {
-      const dir = path.resolve(repoRoot, candidate);
-      if (existsSync(dir)) return dir;
-    }
+/** A GitHub repository name as SWE-bench rows give it. */
+const OWNER_NAME = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+
+/**
+ * Where to clone a row's `repo` from: a URL as given; `owner/name` as a local clone under the
+ * repo root (`owner__name` or `owner/name`, which must really be inside it) when one is
+ * given, else GitHub. Anything else (a path, `..`) is refused with what was expected.
+ */
+export function resolveRepo(
+  repo: string,
+  repoRoot: string | undefined,
+): { location: string } | { problem: string } {
+  if (isRemoteLocation(repo) && !repo.startsWith("-")) return { location: repo };
+  if (!OWNER_NAME.test(repo) || repo.split("/").some((part) => part === "." || part === ".."))
+    return { problem: `"${repo}" is not owner/name; expected owner/name or a git URL` };
+  if (!repoRoot) return { location: `https://github.com/${repo}.git` };
+  const root = realpathSync(repoRoot);
+  const tried: string[] = [];
+  for (const candidate of [repo.replace("/", "__"), repo]) {
+    const dir = path.resolve(repoRoot, candidate);
+    tried.push(dir);
+    if (!existsSync(dir)) continue;
+    if (!isWithin(root, realpathSync(dir)))
+      return { problem: `${dir} leads outside --repo-root ${repoRoot} through a symbolic link` };
+    return { location: dir };
   }
-  return `https://github.com/${repo}.git`;
+  return { problem: `no clone of ${repo} under --repo-root (looked for ${tried.join(" and ")})` };
 }
 
 /**
@@ -67,6 +88,10 @@ export async function readSweBenchJsonl(
   const tasks: ImportedTask[] = [];
   const problems: RowProblem[] = [];
   const seen = new Set<string>();
+  if (text.trimStart().startsWith("["))
+    throw new ImportFormatError(
+      "holds a JSON array; expected JSON Lines (one JSON object per line, as SWE-bench's .jsonl files)",
+    );
   const lines = text.split("\n");
   for (const [index, content] of lines.entries()) {
     if (content.trim() === "") continue;
@@ -75,10 +100,14 @@ export async function readSweBenchJsonl(
     try {
       raw = JSON.parse(content);
     } catch (error) {
-      problems.push({
-        line,
-        problems: [{ field: "(line)", message: `not JSON: ${(error as Error).message}` }],
-      });
+      const message = `not a JSON object (${(error as Error).message}); expected one JSON object per line`;
+      problems.push({ line, problems: [{ field: "(line)", message }] });
+      continue;
+    }
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+      const got = Array.isArray(raw) ? "an array" : raw === null ? "null" : `a ${typeof raw}`;
+      const message = `expected one JSON object per line, got ${got}`;
+      problems.push({ line, problems: [{ field: "(line)", message }] });
       continue;
     }
     const parsed = SweBenchRow.safeParse(raw);
@@ -106,7 +135,9 @@ export async function readSweBenchJsonl(
         field: "price",
         message: `expected a dollar amount, got ${JSON.stringify(row.price)}`,
       });
-    if (rowProblems.length > 0) {
+    const repo = resolveRepo(row.repo, options.repoRoot);
+    if ("problem" in repo) rowProblems.push({ field: "repo", message: repo.problem });
+    if (rowProblems.length > 0 || "problem" in repo) {
       problems.push({ line, id: row.instance_id, problems: rowProblems });
       continue;
     }
@@ -118,7 +149,7 @@ export async function readSweBenchJsonl(
       body: row.problem_statement,
       price_cents: priceCents,
       labels: ["swe-bench"],
-      source: { repo: resolveRepo(row.repo, options.repoRoot), commit: row.base_commit },
+      source: { repo: repo.location, commit: row.base_commit },
       hidden: {
         ...(row.test_cmd
           ? {

@@ -2,6 +2,12 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import type { LedgerEntry, Outcome } from "./entry.ts";
+import {
+  checkLedgerFile,
+  LANCER_APPLICATION_ID,
+  LedgerFileError,
+  oneLine,
+} from "./open-ledger-file.ts";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS attempts (
@@ -23,6 +29,31 @@ CREATE TABLE IF NOT EXISTS attempts (
   PRIMARY KEY (run_id, agent, task_id, attempt)
 ) STRICT;
 `;
+
+/** How to open a ledger file. */
+export interface LedgerOpenOptions {
+  /** What the path was given as (e.g. `--ledger`), named in every refusal; default "ledger". */
+  flag?: string;
+  /** Whether a missing or empty file becomes a new ledger (default) or is refused (a report). */
+  create?: boolean;
+}
+
+let columns: readonly string[] | undefined;
+
+/** The columns of Lancer's attempts table, in order, read from SCHEMA itself. */
+function ledgerColumns(): readonly string[] {
+  if (columns === undefined) {
+    const db = new DatabaseSync(":memory:");
+    db.exec(SCHEMA);
+    columns = (
+      db.prepare("SELECT name FROM pragma_table_info('attempts')").all() as unknown as Array<{
+        name: string;
+      }>
+    ).map((c) => c.name);
+    db.close();
+  }
+  return columns;
+}
 
 interface Row {
   run_id: string;
@@ -51,10 +82,44 @@ export class SqliteLedger {
   readonly file: string;
   readonly #db: DatabaseSync;
 
-  constructor(file: string) {
+  /**
+   * Opens the ledger at `file`, creating it (and its folder) when it is missing and
+   * `options.create` is not false. A file that is not a Lancer ledger is refused with a
+   * LedgerFileError naming `options.flag` and the file, before anything is written.
+   */
+  constructor(file: string, options: LedgerOpenOptions = {}) {
     this.file = file;
-    if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    this.#db = new DatabaseSync(file);
+    if (file === ":memory:") {
+      this.#db = new DatabaseSync(file);
+      this.#setUp();
+      return;
+    }
+    const flag = options.flag ?? "ledger";
+    const state = checkLedgerFile(file, {
+      flag,
+      create: options.create ?? true,
+      columns: ledgerColumns(),
+    });
+    try {
+      if (state === "missing") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      this.#db = new DatabaseSync(file);
+    } catch (error) {
+      throw new LedgerFileError(`${flag}: ${file} cannot be created: ${oneLine(error)}`, {
+        cause: error,
+      });
+    }
+    try {
+      this.#setUp();
+    } catch (error) {
+      this.#db.close();
+      throw new LedgerFileError(`${flag}: ${file} cannot be opened: ${oneLine(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /** WAL for several processes, then the schema and Lancer's mark, in one write transaction. */
+  #setUp(): void {
     // Several `lancer run` processes may share one ledger file. The busy timeout comes first:
     // switching a new file to WAL takes a lock that another process may be holding.
     this.#db.exec("PRAGMA busy_timeout = 10000;");
@@ -70,7 +135,21 @@ export class SqliteLedger {
       }
     }
     // IMMEDIATE takes the write lock first (waiting for it), so no stale read upgrades to a write.
-    this.#db.exec(`BEGIN IMMEDIATE; ${SCHEMA}; COMMIT;`);
+    this.#db.exec("BEGIN IMMEDIATE;");
+    try {
+      this.#db.exec(SCHEMA);
+      // Stamped only when the mark is missing (a new file, or a ledger made before it), so opening
+      // a marked ledger writes nothing.
+      const { application_id } = this.#db.prepare("PRAGMA application_id").get() as {
+        application_id: number;
+      };
+      if (application_id !== LANCER_APPLICATION_ID)
+        this.#db.exec(`PRAGMA application_id = ${LANCER_APPLICATION_ID};`);
+      this.#db.exec("COMMIT;");
+    } catch (error) {
+      if (this.#db.isTransaction) this.#db.exec("ROLLBACK;");
+      throw error;
+    }
   }
 
   /** Writes an entry; returns false (and changes nothing) when the attempt already has a final outcome. */

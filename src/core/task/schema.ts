@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { relativePathProblem, workspaceGlobProblem } from "../paths/contained-path.ts";
 
 /** Task ids become folder names, branch names and ledger keys, so they stay path- and ref-safe. */
 export const TaskId = z
@@ -11,23 +12,53 @@ export const TaskId = z
 
 const Cents = z.number().int().nonnegative();
 
+/** A path that must stay inside its folder (see contained-path.ts). */
+const ContainedPath = z.string().superRefine((value, ctx) => {
+  const problem = relativePathProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+/** A glob matched against workspace-relative paths. */
+const WorkspaceGlob = z
+  .string()
+  .min(1)
+  .superRefine((value, ctx) => {
+    const problem = workspaceGlobProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+/** A folder of the workspace; "" and "." mean the whole workspace. */
+const WorkspaceFolder = z.string().superRefine((value, ctx) => {
+  const problem = value === "" || value === "." ? undefined : relativePathProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+/** A repository location handed to git: never something git would read as an option. */
+const RepoLocation = z
+  .string()
+  .min(1)
+  .refine((value) => !value.startsWith("-"), "starts with '-'; expected a git URL or a path");
+
 /** Where the repository an agent works on comes from. */
 export const TaskSource = z.union([
   z.strictObject({
     /** A folder inside the task folder, committed by Lancer as one deterministic commit. */
-    dir: z.string().min(1),
+    dir: ContainedPath,
   }),
   z.strictObject({
     /** A git URL or a local path to a repository. */
-    repo: z.string().min(1),
+    repo: RepoLocation,
     commit: z.string().regex(/^[0-9a-f]{7,40}$/, "a hex commit id"),
   }),
   z.strictObject({
     /** Known repository, but its base is not reproducible here (e.g. SWE-Lancer IC tasks). */
-    repo: z.string().min(1),
+    repo: RepoLocation,
     external: z.literal(true),
   }),
 ]);
+
+const CANNOT_FAIL =
+  "expected at least one test that fails before the fix and passes after it; without one the task cannot fail";
 
 export const TestFormat = z.enum(["junit", "tap", "jest-json", "pytest"]);
 
@@ -36,8 +67,9 @@ export const TestSpec = z.strictObject({
   command: z.string().min(1),
   format: TestFormat,
   /** File the command writes its results to, relative to the workspace; stdout when absent. */
-  results: z.string().min(1).optional(),
-  fail_to_pass: z.array(z.string().min(1)).default([]),
+  results: ContainedPath.optional(),
+  /** At least one: a task whose tests all pass before the fix cannot fail, so cannot be graded. */
+  fail_to_pass: z.array(z.string().min(1)).min(1, CANNOT_FAIL),
   pass_to_pass: z.array(z.string().min(1)).default([]),
   timeout_seconds: z.number().positive().default(300),
 });
@@ -54,9 +86,9 @@ export const HiddenPart = z.strictObject({
   /** Why an IC task cannot be graded here (its tests live elsewhere, e.g. a Docker image). */
   graded_externally: z.string().min(1).optional(),
   /** Globs reset to the base before grading; a patch touching them is tampering. */
-  protected: z.array(z.string().min(1)).default([]),
+  protected: z.array(WorkspaceGlob).default([]),
   /** Folders a patch may change; empty means anywhere outside the protected paths. */
-  acceptable_folders: z.array(z.string()).default([]),
+  acceptable_folders: z.array(WorkspaceFolder).default([]),
   correct_proposal_id: z.number().int().nonnegative().optional(),
   /** Fields of the source dataset kept as they were (e.g. SWE-Lancer's cwd, manager_commit). */
   meta: z.record(z.string(), z.unknown()).optional(),

@@ -1,7 +1,6 @@
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { gradeIc, type IcGrade } from "../grade/grade-ic.ts";
 import { gradability, GOLD_PATCH, type BankTask } from "../task/bank.ts";
+import { readTaskFolderFile } from "../task/task-folder-files.ts";
 
 export type ValidationStatus = "ok" | "broken" | "flaky" | "skipped";
 
@@ -39,7 +38,7 @@ export async function validateTask(
     problems: [] as string[],
   };
   if (task.kind !== "ic" || !gradability(task).gradable) return { ...result, status: "skipped" };
-  const gold = await readFile(path.join(bankTask.dir, GOLD_PATCH), "utf8").catch(() => undefined);
+  const gold = await readTaskFolderFile(bankTask.dir, GOLD_PATCH);
   if (gold === undefined)
     return { ...result, status: "broken", problems: [`${GOLD_PATCH} is missing`] };
   const grade = (patch: string) => gradeIc(bankTask, { ...options, patch, allRuns: true });

@@ -4,6 +4,7 @@ import { mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { git, gitOutput } from "../git/git.ts";
 import { isRemoteLocation } from "../git/remote-location.ts";
+import { resolveInside } from "../paths/contained-path.ts";
 import type { BankTask } from "../task/bank.ts";
 import { hashDir } from "./hash-dir.ts";
 
@@ -37,7 +38,9 @@ export function ensureSourceRepo(bankTask: BankTask, cacheDir: string): Promise<
   if (!pending) {
     pending =
       "dir" in source
-        ? repoFromDir(path.resolve(bankTask.dir, source.dir), cacheDir)
+        ? resolveInside(bankTask.dir, source.dir, `${bankTask.dir}: source.dir`).then((dir) =>
+            repoFromDir(dir, cacheDir),
+          )
         : repoFromGit(resolveRepoLocation(source.repo, bankTask.dir), source.commit, cacheDir);
     // Forget failures so that a later call can try again.
     pending.catch(() => building.delete(key));
@@ -88,7 +91,9 @@ async function repoFromGit(
     const staging = `${final}.${randomUUID()}.tmp`;
     await mkdir(path.dirname(staging), { recursive: true });
     try {
-      await git(["clone", "--bare", "-q", location, staging], { cwd: path.dirname(staging) });
+      await git(["clone", "--bare", "-q", "--", location, staging], {
+        cwd: path.dirname(staging),
+      });
       await publish(staging, final);
     } catch (error) {
       await rm(staging, { recursive: true, force: true });

@@ -14,8 +14,8 @@ export function paginate<T>(
   items: readonly T[],
   wrap?: (page: T[], total: number) => unknown,
 ): Reply {
-  const perPage = Math.min(MAX_PER_PAGE, positive(context.query.get("per_page"), DEFAULT_PER_PAGE));
-  const page = positive(context.query.get("page"), 1);
+  const perPage = Math.min(MAX_PER_PAGE, positive(context, "per_page", DEFAULT_PER_PAGE));
+  const page = positive(context, "page", 1);
   const slice = items.slice((page - 1) * perPage, page * perPage);
   const last = Math.max(1, Math.ceil(items.length / perPage));
   const link = (n: number, rel: string) => {
@@ -36,9 +36,12 @@ export function paginate<T>(
   };
 }
 
-function positive(value: string | null, fallback: number): number {
+/** A query parameter that must be a whole number ≥ 1; 422 naming it otherwise. */
+function positive(context: RequestContext, name: string, fallback: number): number {
+  const value = context.query.get(name);
   if (value === null || value === "") return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new ApiError(422, `Invalid page parameter: ${value}`);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new ApiError(422, `Invalid ${name} parameter: ${value} (expected a whole number ≥ 1)`);
   return n;
 }

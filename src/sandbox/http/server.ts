@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { JwtError } from "../auth/jwt.ts";
 import { rateLimitKey, resolvePrincipal } from "../auth/resolve-principal.ts";
 import type { Sandbox } from "../sandbox.ts";
 import { ApiError, notFound } from "./api-error.ts";
@@ -15,15 +16,28 @@ export type GitHandler = (
   match: RegExpExecArray,
 ) => Promise<void>;
 
+/** 413, and the connection closed: the rest of a body too large is never read. */
+const tooLarge = () =>
+  new ApiError(413, "Request body too large", { headers: { connection: "close" } });
+
+/** Reads a body up to MAX_BODY_BYTES: a larger Content-Length is refused unread. */
 function readBody(request: IncomingMessage): Promise<Buffer> {
+  const declared = Number(request.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    request.on("data", (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) reject(new ApiError(413, "Request body too large"));
-      else chunks.push(chunk);
-    });
+      if (size <= MAX_BODY_BYTES) {
+        chunks.push(chunk);
+        return;
+      }
+      request.off("data", onData);
+      request.pause();
+      reject(tooLarge());
+    };
+    request.on("data", onData);
     request.on("end", () => resolve(Buffer.concat(chunks)));
     request.on("error", reject);
   });
@@ -113,7 +127,12 @@ export function createSandboxServer(sandbox: Sandbox, git: GitHandler): Server {
         sandbox,
       });
       send(response, reply.status, reply.body, { ...headers, ...reply.headers });
-    } catch (error) {
+    } catch (caught) {
+      // An app JWT that cannot even be decoded is GitHub's 401, not a sandbox error.
+      const error =
+        caught instanceof JwtError
+          ? new ApiError(401, "A JSON web token could not be decoded")
+          : caught;
       if (!(error instanceof ApiError)) throw error;
       send(response, error.status, error.body(), { ...headers, ...error.headers });
     }

@@ -68,10 +68,20 @@ function row(overrides: Record<string, unknown> = {}): string {
 }
 
 describe("readSweBenchJsonl", () => {
-  it("resolves owner/name through the repo root, else to GitHub", () => {
-    expect(resolveRepo("acme/calc", repoRoot)).toBe(clone);
-    expect(resolveRepo("other/thing", repoRoot)).toBe("https://github.com/other/thing.git");
-    expect(resolveRepo("https://git.example/x.git", undefined)).toBe("https://git.example/x.git");
+  it("resolves owner/name through the repo root, else to GitHub; names what it cannot", () => {
+    expect(resolveRepo("acme/calc", repoRoot)).toEqual({ location: clone });
+    expect(resolveRepo("other/thing", undefined)).toEqual({
+      location: "https://github.com/other/thing.git",
+    });
+    expect(resolveRepo("https://git.example/x.git", undefined)).toEqual({
+      location: "https://git.example/x.git",
+    });
+    expect(resolveRepo("other/thing", repoRoot)).toEqual({
+      problem: expect.stringContaining("no clone of other/thing under --repo-root") as string,
+    });
+    expect(resolveRepo("../etc", repoRoot)).toEqual({
+      problem: '"../etc" is not owner/name; expected owner/name or a git URL',
+    });
   });
 
   it("imports a row whose gold patch then passes the hidden tests and whose base fails them", async () => {
