@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { registerBot } from "./commands/bot.ts";
+import { registerCache } from "./commands/cache.ts";
 import { registerCheckout } from "./commands/checkout.ts";
 import { registerDemo } from "./commands/demo.ts";
 import { registerGrade } from "./commands/grade.ts";
@@ -28,6 +29,7 @@ export function buildProgram(output: Output): Command {
     registerGrade,
     registerReport,
     registerValidate,
+    registerCache,
     registerSolve,
     registerSandbox,
     registerSeed,

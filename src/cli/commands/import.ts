@@ -72,7 +72,11 @@ export function registerImport(program: Command, output: Output): void {
         const rootProblem = existingFolderProblem(options.repoRoot);
         if (rootProblem) throw new UsageError(`--repo-root: ${rootProblem}`);
       }
-      const { tasks, problems } = await readImportFile(file, format, {
+      const {
+        tasks,
+        problems,
+        ignored = [],
+      } = await readImportFile(file, format, {
         ...(options.repoRoot ? { repoRoot: options.repoRoot } : {}),
         ...(options.defaultPrice === undefined ? {} : { defaultPriceCents: options.defaultPrice }),
       });
@@ -99,6 +103,8 @@ export function registerImport(program: Command, output: Output): void {
         );
       }
       await writeBank(options.out, tasks, { force: Boolean(options.force) });
+      if (ignored.length > 0 && !options.json)
+        output.info(`${file}: fields Lancer does not use, ignored: ${ignored.join(", ")}`);
       const count = (kind: string) => tasks.filter((t) => t.task.kind === kind).length;
       const total = tasks.reduce((sum, t) => sum + t.task.price_cents, 0);
       if (problems.length > 0) output.info(describeRowProblems(file, problems));
@@ -111,6 +117,7 @@ export function registerImport(program: Command, output: Output): void {
           by_kind: { ic: count("ic"), manager: count("manager") },
           total_cents: total,
           invalid,
+          ignored_fields: ignored,
         });
         return;
       }

@@ -42,6 +42,16 @@ export const GradeDocument = z.object({
   pass_to_pass: z.array(z.string()),
   apply_method: z.string().optional(),
   tamper: z.array(z.object({ path: z.string(), why: z.string() })).optional(),
+  /** How the task's environment was set up: the cache key, a hit or not, a reinstall's reason. */
+  environment: z
+    .object({
+      key: z.string(),
+      cache_hit: z.boolean(),
+      install_ms: z.number().nonnegative(),
+      reinstalled: z.string().optional(),
+      build_ms: z.number().nonnegative().optional(),
+    })
+    .optional(),
   runs: z.array(RunRow),
   candidate: z.object({ repository: z.string().optional(), sha: z.string().optional() }),
   graded_at: z.string(),
@@ -69,6 +79,7 @@ export function gradeDocument(
     pass_to_pass: spec.pass_to_pass,
     ...(grade.applyMethod ? { apply_method: grade.applyMethod } : {}),
     ...(grade.tamper ? { tamper: grade.tamper.map((t) => ({ path: t.path, why: t.why })) } : {}),
+    ...(grade.environment ? { environment: grade.environment } : {}),
     runs: grade.runs.map((run) => ({
       index: run.index,
       verdict: run.verdict,

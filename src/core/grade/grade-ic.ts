@@ -7,7 +7,16 @@ import { createGradingWorkspace } from "../workspace/workspace.ts";
 import { applyPatch, changedPaths, type ApplyMethod } from "./apply-patch.ts";
 import { decideRun } from "./decide-run.ts";
 import { overlayHiddenFiles, readHiddenFiles } from "./hidden-files.ts";
+import {
+  applyEnvironment,
+  BuildFailedError,
+  pathsIntoInstall,
+  type EnvironmentUse,
+} from "../environment/apply-environment.ts";
+import { ensureEnvironment, type Environment } from "../environment/build-environment.ts";
+import { EnvironmentError } from "../environment/run-setup-commands.ts";
 import { PathEscapeError } from "../paths/contained-path.ts";
+import { pathsInPatch } from "../task/task-folder-files.ts";
 import { runTests } from "./run-tests.ts";
 import { findEscapingSymlinks, findTampering, type TamperFinding } from "./tamper.ts";
 import { combineVerdicts, type Verdict, type VerdictReason } from "./verdict.ts";
@@ -35,6 +44,8 @@ export interface IcGrade {
   reason: VerdictReason;
   detail: string;
   applyMethod?: ApplyMethod;
+  /** How the task's environment was set up for this grading (cache hit, reinstall, build). */
+  environment?: EnvironmentUse;
   tamper?: TamperFinding[];
   runs: GradeRun[];
   testsPassed: number;
@@ -69,13 +80,19 @@ export async function gradeIc(bankTask: BankTask, options: GradeIcOptions): Prom
   let scratch: string | undefined;
   try {
     const source = await ensureSourceRepo(bankTask, options.cacheDir);
+    const envSpec = bankTask.task.environment;
+    const environment = envSpec
+      ? await ensureEnvironment(source, envSpec, options.cacheDir, options.pathPrefix)
+      : undefined;
     // Absolute: git runs in the workspace, and a relative root would be read from there.
     scratch = await mkdtemp(
       path.join(path.resolve(options.workRoot), `lancer-${bankTask.task.id}-`),
     );
-    const grade = await gradeInScratch(bankTask, spec, source, scratch, options);
+    const grade = await gradeInScratch(bankTask, spec, source, scratch, options, environment);
     return options.keepWorkspace ? { ...grade, workspace: path.join(scratch, "ws") } : grade;
   } catch (error) {
+    // An install that fails is the grader's problem (never the candidate's, never paid $0).
+    if (error instanceof EnvironmentError) return emptyGrade("error", "environment", error.message);
     return errorGrade(`grader failed: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
     // Removal need not delay the verdict; Node keeps running until it is done.
@@ -89,6 +106,7 @@ async function gradeInScratch(
   source: SourceRepo,
   scratch: string,
   options: GradeIcOptions,
+  environment: Environment | undefined,
 ): Promise<IcGrade> {
   const workspace = path.join(scratch, "ws");
   const hiddenFiles = readHiddenFiles(bankTask);
@@ -106,10 +124,28 @@ async function gradeInScratch(
       acceptableFolders: bankTask.task.hidden.acceptable_folders,
     }),
     ...(await findEscapingSymlinks(workspace, changed)),
+    ...pathsIntoInstall(pathsInPatch(options.patch), environment?.outputs ?? []).map((p) => ({
+      path: p,
+      why: "is part of the installed environment",
+    })),
   ];
   if (tamper.length > 0) {
     const detail = tamper.map((t) => `${t.path} ${t.why}`).join("; ");
     return { ...emptyGrade("fail", "tamper", detail), applyMethod: applied.method, tamper };
+  }
+  let environmentUse: EnvironmentUse | undefined;
+  if (environment) {
+    try {
+      environmentUse = await applyEnvironment(environment, bankTask.task.environment!, workspace, {
+        patchPaths: pathsInPatch(options.patch),
+        scratch,
+        cacheDir: options.cacheDir,
+        pathPrefix: options.pathPrefix ?? [],
+      });
+    } catch (error) {
+      if (!(error instanceof BuildFailedError)) throw error;
+      return { ...emptyGrade("fail", "build-failed", error.message), applyMethod: applied.method };
+    }
   }
   await overlayHiddenFiles(hidden, workspace, scratch);
   const runs: GradeRun[] = [];
@@ -132,6 +168,7 @@ async function gradeInScratch(
     reason: deciding.reason,
     detail: deciding.detail,
     applyMethod: applied.method,
+    ...(environmentUse ? { environment: environmentUse } : {}),
     runs,
     testsPassed: deciding.testsPassed,
     testsFailed: deciding.testsFailed,

@@ -13,7 +13,9 @@ export type VerdictReason =
   | "no-selection"
   | "no-evidence"
   | "evidence-disagrees"
-  | "harness-error";
+  | "harness-error"
+  | "environment"
+  | "build-failed";
 
 /**
  * Combines the verdicts of several runs of one attempt: pay if any run passes (the official

@@ -21,7 +21,7 @@ export async function readImportFile(
   file: string,
   format: ImportFormat,
   options: SweBenchOptions,
-): Promise<{ tasks: ImportedTask[]; problems: RowProblem[] }> {
+): Promise<{ tasks: ImportedTask[]; problems: RowProblem[]; ignored?: string[] }> {
   const text = await readFile(file, "utf8").catch((error: Error) => {
     throw new ImportFormatError(`${file} cannot be read: ${error.message}`);
   });

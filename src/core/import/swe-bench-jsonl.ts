@@ -21,6 +21,11 @@ const TestList = z.preprocess((value) => {
   }
 }, z.array(z.string()));
 
+/** A command or a list of commands. */
+const Commands = z
+  .union([z.string().min(1), z.array(z.string().min(1))])
+  .transform((value) => (typeof value === "string" ? [value] : value));
+
 const SweBenchRow = z.object({
   instance_id: z.string().min(1),
   repo: z.string().min(1),
@@ -39,7 +44,17 @@ const SweBenchRow = z.object({
   test_format: TestFormat.optional(),
   test_results: z.string().min(1).optional(),
   timeout_seconds: z.number().positive().optional(),
+  // Environment: SWE-bench harness specs spell these several ways; each is a command or a list.
+  pre_install: Commands.optional(),
+  install: Commands.optional(),
+  install_cmd: Commands.optional(),
+  build_cmd: Commands.optional(),
+  build: Commands.optional(),
+  image: z.string().min(1).optional(),
 });
+
+/** The fields above: any other field of a row is listed once as ignored. */
+const KNOWN_FIELDS = new Set(Object.keys(SweBenchRow.shape));
 
 export interface SweBenchOptions {
   /** Folder of local clones named owner__name or owner/name. */
@@ -88,6 +103,7 @@ export async function readSweBenchJsonl(
   const tasks: ImportedTask[] = [];
   const problems: RowProblem[] = [];
   const seen = new Set<string>();
+  const ignored = new Set<string>();
   if (text.trimStart().startsWith("["))
     throw new ImportFormatError(
       "holds a JSON array; expected JSON Lines (one JSON object per line, as SWE-bench's .jsonl files)",
@@ -135,12 +151,20 @@ export async function readSweBenchJsonl(
         field: "price",
         message: `expected a dollar amount, got ${JSON.stringify(row.price)}`,
       });
+    if (row.image)
+      rowProblems.push({
+        field: "image",
+        message: `"${row.image}": container images are not supported yet; this row's environment would be installed on the host instead`,
+      });
     const repo = resolveRepo(row.repo, options.repoRoot);
     if ("problem" in repo) rowProblems.push({ field: "repo", message: repo.problem });
     if (rowProblems.length > 0 || "problem" in repo) {
       problems.push({ line, id: row.instance_id, problems: rowProblems });
       continue;
     }
+    for (const field of Object.keys(raw)) if (!KNOWN_FIELDS.has(field)) ignored.add(field);
+    const install = [...(row.pre_install ?? []), ...(row.install_cmd ?? row.install ?? [])];
+    const build = row.build_cmd ?? row.build ?? [];
     const title = row.problem_statement.trim().split("\n")[0]!.slice(0, 200) || row.instance_id;
     const candidate = {
       id: row.instance_id,
@@ -149,6 +173,7 @@ export async function readSweBenchJsonl(
       body: row.problem_statement,
       price_cents: priceCents,
       labels: ["swe-bench"],
+      ...(install.length > 0 || build.length > 0 ? { environment: { install, build } } : {}),
       source: { repo: repo.location, commit: row.base_commit },
       hidden: {
         ...(row.test_cmd
@@ -185,6 +210,7 @@ export async function readSweBenchJsonl(
   return {
     tasks: tasks.filter((t) => !bad.has(t.line)),
     problems: problems.sort((a, b) => a.line - b.line),
+    ignored: [...ignored].sort(),
   };
 }
 

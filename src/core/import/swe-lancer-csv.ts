@@ -30,6 +30,8 @@ export class ImportFormatError extends Error {
 export interface ImportRows {
   tasks: ImportedTask[];
   problems: RowProblem[];
+  /** Fields of the input Lancer does not use, each listed once (not silently dropped). */
+  ignored?: string[];
 }
 
 type Row = Record<string, string>;

@@ -28,6 +28,8 @@ const REASON_TEXT: Record<string, string> = {
   "no-evidence": "the test run produced no readable results",
   "evidence-disagrees": "the test results and the exit code disagree",
   "harness-error": "grading could not take place",
+  environment: "the task's environment could not be installed",
+  "build-failed": "the project does not build with the change",
 };
 
 export function reasonText(reason: string): string {

@@ -74,6 +74,25 @@ export const TestSpec = z.strictObject({
   timeout_seconds: z.number().positive().default(300),
 });
 
+/**
+ * How to set up the project before its tests run. Public: an agent may see it. `install` runs
+ * once per environment key and is cached; `build` runs in every grading, after the candidate's
+ * patch (it compiles the candidate's code).
+ */
+export const EnvironmentSpec = z.strictObject({
+  /** Commands run with bash in the project root, in order (e.g. `npm ci`). */
+  install: z.array(z.string().min(1)).default([]),
+  /** Commands run after the patch in every grading (e.g. `npx tsc -p .`). */
+  build: z.array(z.string().min(1)).default([]),
+  /** Variables for install, build and tests. */
+  env: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "a variable name"), z.string())
+    .default({}),
+  /** Files whose content keys the cache; a patch changing one reinstalls for that grading. */
+  key_files: z.array(ContainedPath).optional(),
+  timeout_seconds: z.number().positive().default(1800),
+});
+
 export const Proposal = z.strictObject({
   id: z.number().int().nonnegative(),
   author: z.string().optional(),
@@ -107,6 +126,7 @@ export const TaskFile = z
     body: z.string(),
     price_cents: Cents,
     source: TaskSource.optional(),
+    environment: EnvironmentSpec.optional(),
     proposals: z.array(Proposal).optional(),
     labels: z.array(z.string()).default([]),
     set: z.string().optional(),
@@ -162,6 +182,7 @@ export const TaskFile = z
 export type TaskFile = z.infer<typeof TaskFile>;
 export type TaskSource = z.infer<typeof TaskSource>;
 export type TestSpec = z.infer<typeof TestSpec>;
+export type EnvironmentSpec = z.infer<typeof EnvironmentSpec>;
 export type TestFormat = z.infer<typeof TestFormat>;
 export type Proposal = z.infer<typeof Proposal>;
 export type HiddenPart = z.infer<typeof HiddenPart>;

@@ -137,6 +137,43 @@ describe("readSweBenchJsonl", () => {
   });
 });
 
+describe("readSweBenchJsonl: environments", () => {
+  it("takes pre_install and install_cmd (or install) as install steps and build_cmd as the build", async () => {
+    const { tasks, problems } = await readSweBenchJsonl(
+      [
+        row({ pre_install: ["apt-get --version"], install_cmd: "npm ci", build_cmd: "npx tsc" }),
+        row({ instance_id: "acme__calc-2", install: ["pip install -e ."] }),
+      ].join("\n"),
+      { repoRoot },
+    );
+    expect(problems).toEqual([]);
+    expect(tasks[0]!.task.environment).toMatchObject({
+      install: ["apt-get --version", "npm ci"],
+      build: ["npx tsc"],
+    });
+    expect(tasks[1]!.task.environment).toMatchObject({ install: ["pip install -e ."], build: [] });
+  });
+
+  it("lists fields it does not use once, instead of dropping them silently", async () => {
+    const text = [
+      row({ version: "1.2", created_at: "2024-01-01", hints_text: "" }),
+      row({ instance_id: "acme__calc-2", version: "1.3", environment_setup_commit: base }),
+    ].join("\n");
+    const { ignored } = await readSweBenchJsonl(text, { repoRoot });
+    expect(ignored).toEqual(["created_at", "environment_setup_commit", "hints_text", "version"]);
+  });
+
+  it("names a row's container image, which is not supported yet", async () => {
+    const { problems } = await readSweBenchJsonl(row({ image: "node:24" }), { repoRoot });
+    expect(problems[0]!.problems).toEqual([
+      {
+        field: "image",
+        message: expect.stringContaining("container images are not supported yet") as string,
+      },
+    ]);
+  });
+});
+
 describe("isRemoteLocation", () => {
   it("tells remotes from folders, including folders with @ in their names", async () => {
     const { isRemoteLocation } = await import("../../../src/core/git/remote-location.ts");

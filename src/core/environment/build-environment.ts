@@ -1,0 +1,155 @@
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { git } from "../git/git.ts";
+import type { EnvironmentSpec } from "../task/schema.ts";
+import type { SourceRepo } from "../workspace/source-repo.ts";
+import { environmentKey } from "./environment-key.ts";
+import { runSetupCommands } from "./run-setup-commands.ts";
+
+/** An installed environment in the cache: what the install added to the base tree. */
+export interface Environment {
+  key: string;
+  /** cache/envs/<key>: env.json, install.log and outputs/. */
+  dir: string;
+  /** Paths the install created (e.g. `node_modules`), relative to the project root. */
+  outputs: string[];
+  /** Whether it was in the cache already. */
+  hit: boolean;
+  /** How long the install took when it was built. */
+  installMs: number;
+}
+
+interface EnvironmentRecord {
+  key: string;
+  commit: string;
+  install: string[];
+  key_files: Record<string, string>;
+  outputs: string[];
+  /** Tracked files the install changed; grading starts from their base content. */
+  modified: string[];
+  install_ms: number;
+  created_at: string;
+}
+
+const building = new Map<string, Promise<Environment>>();
+
+/**
+ * The installed environment of a task's base: from the cache when its key is there, else
+ * built once (concurrent callers share one build) and published atomically. A failed install
+ * throws an EnvironmentError with the log's tail and leaves nothing in the cache, so a rerun
+ * builds afresh.
+ */
+export async function ensureEnvironment(
+  source: SourceRepo,
+  spec: EnvironmentSpec,
+  cacheDir: string,
+  pathPrefix: readonly string[] = [],
+): Promise<Environment> {
+  const { key, keyFiles } = await environmentKey(source, spec);
+  const dir = path.join(cacheDir, "envs", key);
+  const cached = await readRecord(dir);
+  if (cached) return fromRecord(dir, cached, true);
+  let pending = building.get(dir);
+  if (!pending) {
+    pending = build(source, spec, dir, { key, keyFiles, cacheDir, pathPrefix });
+    pending.catch(() => undefined).finally(() => building.delete(dir));
+    building.set(dir, pending);
+  }
+  return pending;
+}
+
+async function readRecord(dir: string): Promise<EnvironmentRecord | undefined> {
+  const text = await readFile(path.join(dir, "env.json"), "utf8").catch(() => undefined);
+  return text === undefined ? undefined : (JSON.parse(text) as EnvironmentRecord);
+}
+
+function fromRecord(dir: string, record: EnvironmentRecord, hit: boolean): Environment {
+  return { key: record.key, dir, outputs: record.outputs, hit, installMs: record.install_ms };
+}
+
+async function build(
+  source: SourceRepo,
+  spec: EnvironmentSpec,
+  dir: string,
+  context: {
+    key: string;
+    keyFiles: Record<string, string>;
+    cacheDir: string;
+    pathPrefix: readonly string[];
+  },
+): Promise<Environment> {
+  const staging = `${dir}.${randomUUID()}.tmp`;
+  const tree = path.join(staging, "tree");
+  const index = path.join(staging, "index");
+  const gitEnv = { GIT_DIR: source.repo, GIT_WORK_TREE: tree, GIT_INDEX_FILE: index };
+  await mkdir(tree, { recursive: true });
+  try {
+    await git(["read-tree", source.commit], { cwd: tree, env: gitEnv });
+    await git(["checkout-index", "-a", "-f"], { cwd: tree, env: gitEnv });
+    const installed = await runSetupCommands(spec.install, "install", {
+      cwd: tree,
+      spec,
+      scratch: staging,
+      cacheDir: context.cacheDir,
+      pathPrefix: context.pathPrefix,
+    });
+    await writeFile(path.join(staging, "install.log"), installed.log);
+    const { outputs, modified } = await installOutputs(tree, gitEnv);
+    await mkdir(path.join(staging, "outputs"));
+    for (const output of outputs) {
+      const target = path.join(staging, "outputs", output);
+      await mkdir(path.dirname(target), { recursive: true });
+      await rename(path.join(tree, output), target);
+    }
+    const record: EnvironmentRecord = {
+      key: context.key,
+      commit: source.commit,
+      install: spec.install,
+      key_files: context.keyFiles,
+      outputs,
+      modified,
+      install_ms: installed.durationMs,
+      created_at: new Date().toISOString(),
+    };
+    await rm(tree, { recursive: true, force: true });
+    await rm(index, { force: true });
+    await writeFile(path.join(staging, "env.json"), `${JSON.stringify(record, null, 2)}\n`);
+    await mkdir(path.dirname(dir), { recursive: true });
+    try {
+      await rename(staging, dir);
+    } catch (error) {
+      // Another process published the same key first: theirs is as good as ours.
+      if (!existsSync(path.join(dir, "env.json"))) throw error;
+      await rm(staging, { recursive: true, force: true });
+    }
+    return fromRecord(dir, record, false);
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/**
+ * What the install added (untracked and ignored paths, folders collapsed) and which tracked
+ * files it changed, from git's view of the tree against the base index.
+ */
+async function installOutputs(
+  tree: string,
+  gitEnv: Record<string, string>,
+): Promise<{ outputs: string[]; modified: string[] }> {
+  const { stdout } = await git(
+    ["status", "--porcelain=v1", "-z", "--ignored", "--untracked-files=normal", "--no-renames"],
+    { cwd: tree, env: gitEnv },
+  );
+  const outputs: string[] = [];
+  const modified: string[] = [];
+  for (const entry of stdout.split("\0").filter((e) => e.length > 3)) {
+    const status = entry.slice(0, 2);
+    const file = entry.slice(3).replace(/\/$/, "");
+    if (status === "??" || status === "!!") outputs.push(file);
+    else modified.push(file);
+  }
+  return { outputs: outputs.sort(), modified: modified.sort() };
+}
