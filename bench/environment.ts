@@ -5,16 +5,16 @@
 // grading ÷ raw test run (target ≤ 1.10) and whether any hit ran the install again.
 // Usage: node bench/environment.ts [--instance NAME] [--n N]
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { ensureEnvironment } from "../src/core/environment/build-environment.ts";
-import { applyEnvironment } from "../src/core/environment/apply-environment.ts";
-import { setupEnv } from "../src/core/environment/run-setup-commands.ts";
+import { applyEnvironment, copyInstall } from "../src/core/environment/apply-environment.ts";
 import { runProcess } from "../src/core/exec/run-process.ts";
 import { git } from "../src/core/git/git.ts";
 import { gradeIc, settleWorkspaceRemovals } from "../src/core/grade/grade-ic.ts";
+import { gradedTestEnv } from "../src/core/grade/run-tests.ts";
 import { overlayHiddenFiles, readHiddenFiles } from "../src/core/grade/hidden-files.ts";
 import { readImportFile } from "../src/core/import/import-file.ts";
 import { writeBank } from "../src/core/import/write-bank.ts";
@@ -71,22 +71,22 @@ const direct = path.join(root, "direct");
 const source = await ensureSourceRepo(bankTask, cacheDir);
 await createGradingWorkspace(source, direct);
 await git(["apply", "-"], { cwd: direct, input: gold });
-await applyEnvironment(
-  await ensureEnvironment(source, envSpec, cacheDir, pathPrefix),
-  envSpec,
-  direct,
-  {
-    patchPaths: pathsInPatch(gold),
-    scratch: path.join(root, "direct-scratch"),
-    cacheDir,
-    pathPrefix,
-  },
-);
+const environment = await ensureEnvironment(source, envSpec, cacheDir, pathPrefix);
+await copyInstall(environment, direct, envSpec.timeout_seconds);
+await applyEnvironment(environment, envSpec, direct, {
+  patchPaths: pathsInPatch(gold),
+  scratch: path.join(root, "direct-scratch"),
+  cacheDir,
+  pathPrefix,
+});
 await overlayHiddenFiles(await readHiddenFiles(bankTask), direct, root);
-const env = setupEnv(
-  { cwd: direct, spec: envSpec, scratch: path.join(root, "direct-scratch"), cacheDir, pathPrefix },
-  "build",
-);
+// The environment Lancer gives a test command (runTests), with a HOME kept between runs.
+const env = {
+  ...gradedTestEnv(path.join(root, "direct-home"), root),
+  ...envSpec.env,
+  PATH: [...pathPrefix, process.env.PATH].join(path.delimiter),
+};
+await mkdir(path.join(root, "direct-home"), { recursive: true });
 const runRaw = () => runProcess("bash", ["-c", spec.command], { cwd: direct, env });
 
 await runRaw(); // warm-up

@@ -1,3 +1,4 @@
+import { appendFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { runProcess } from "../exec/run-process.ts";
 import type { EnvironmentSpec } from "../task/schema.ts";
@@ -31,10 +32,45 @@ export class BuildFailedError extends Error {
 }
 
 /**
- * Puts the environment into a patched workspace: the cached install's outputs are copied in
- * (copies, never links: a candidate's tests must not be able to change the cache), or, when
- * the patch changed a key file (a lockfile), the install runs again in this workspace only.
- * Then the build commands run on the candidate's code.
+ * Copies a cached install's outputs into a workspace (copies, never links: a candidate's
+ * tests must not be able to change the cache), and keeps git from seeing them: they are
+ * excluded in the workspace's `.git/info/exclude`, so they are never taken for the
+ * candidate's changes.
+ */
+export async function copyInstall(
+  environment: Environment,
+  workspace: string,
+  timeoutSeconds: number,
+): Promise<void> {
+  if (environment.outputs.length === 0) return;
+  await mkdir(path.join(workspace, ".git", "info"), { recursive: true });
+  await appendFile(
+    path.join(workspace, ".git", "info", "exclude"),
+    environment.outputs.map((o) => `/${o}\n`).join(""),
+  );
+  const copy = await runProcess(
+    "cp",
+    // Modes and links kept; owners and times need not be, and skipping them is cheaper.
+    [
+      "-R",
+      "--no-dereference",
+      "--preserve=mode,links",
+      "--reflink=auto",
+      `${path.join(environment.dir, "outputs")}/.`,
+      workspace,
+    ],
+    { cwd: workspace, timeoutMs: timeoutSeconds * 1000 },
+  );
+  if (copy.exitCode !== 0)
+    throw new EnvironmentError(
+      `environment: copying ${environment.dir} failed: ${copy.stderr.trim()}`,
+    );
+}
+
+/**
+ * Finishes the environment of a patched workspace that has the install copied in: when the
+ * patch changed a key file (a lockfile), the install runs again in this workspace only; then
+ * the build commands run on the candidate's code.
  */
 export async function applyEnvironment(
   environment: Environment,
@@ -53,16 +89,6 @@ export async function applyEnvironment(
   if (changedKeys.length > 0) {
     const installed = await runSetupCommands(spec.install, "install", context);
     use.reinstalled = `the candidate changed ${changedKeys.join(", ")}: installed again for this grading (${installed.durationMs} ms)`;
-  } else if (environment.outputs.length > 0) {
-    const copy = await runProcess(
-      "cp",
-      ["-a", "--reflink=auto", `${path.join(environment.dir, "outputs")}/.`, workspace],
-      { cwd: workspace, timeoutMs: spec.timeout_seconds * 1000 },
-    );
-    if (copy.exitCode !== 0)
-      throw new EnvironmentError(
-        `environment: copying ${environment.dir} failed: ${copy.stderr.trim()}`,
-      );
   }
   if (spec.build.length > 0) {
     try {

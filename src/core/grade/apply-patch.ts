@@ -14,12 +14,14 @@ const PATCH_FUZZ = 5;
 /**
  * Applies a unified diff to a workspace whose HEAD is the base, trying `git apply`, then
  * `git apply --3way`, then GNU `patch` with fuzz, resetting the tree between tries.
- * The workspace must be clean at HEAD when called.
+ * The workspace must be clean at HEAD when called, but for the paths in `keep`, which the
+ * resets leave alone.
  */
 export async function applyPatch(
   workspace: string,
   patch: string,
   scratchDir: string,
+  keep: readonly string[] = [],
 ): Promise<ApplyOutcome> {
   if (patch.trim() === "") return { applied: true, method: "empty" };
   const patchFile = path.join(scratchDir, "candidate.patch");
@@ -64,21 +66,22 @@ export async function applyPatch(
   const errors: string[] = [];
   for (const [index, [method, attempt]] of tries.entries()) {
     // The workspace arrives clean; only a failed try leaves something to reset.
-    if (index > 0) await resetToHead(workspace);
+    if (index > 0) await resetToHead(workspace, keep);
     const result = await attempt();
     if (result.exitCode === 0) return { applied: true, method };
     errors.push(
       `${method}: ${(result.stderr || result.stdout).trim().split("\n").slice(0, 3).join(" | ")}`,
     );
   }
-  await resetToHead(workspace);
+  await resetToHead(workspace, keep);
   return { applied: false, errors };
 }
 
 /** Puts the working tree and index back to HEAD and removes every untracked file. */
-export async function resetToHead(workspace: string): Promise<void> {
+export async function resetToHead(workspace: string, keep: readonly string[] = []): Promise<void> {
   await git(["reset", "-q", "--hard", "HEAD"], { cwd: workspace });
-  await git(["clean", "-q", "-fdx"], { cwd: workspace });
+  // `keep`: root-relative paths that are not the candidate's (an installed environment).
+  await git(["clean", "-q", "-fdx", ...keep.flatMap((p) => ["-e", `/${p}`])], { cwd: workspace });
 }
 
 /** Paths that differ from HEAD in the working tree, including new and deleted files. */

@@ -10,6 +10,7 @@ import { overlayHiddenFiles, readHiddenFiles } from "./hidden-files.ts";
 import {
   applyEnvironment,
   BuildFailedError,
+  copyInstall,
   pathsIntoInstall,
   type EnvironmentUse,
 } from "../environment/apply-environment.ts";
@@ -109,10 +110,33 @@ async function gradeInScratch(
   environment: Environment | undefined,
 ): Promise<IcGrade> {
   const workspace = path.join(scratch, "ws");
+  await createGradingWorkspace(source, workspace);
+  // The install's files are copied in while the patch applies and is checked: the two touch
+  // different files (a patch into the install is tampering), and the resets spare them.
+  const copied = environment
+    ? copyInstall(environment, workspace, bankTask.task.environment!.timeout_seconds)
+    : Promise.resolve();
+  copied.catch(() => undefined);
+  try {
+    return await patchAndTest(bankTask, spec, scratch, options, environment, copied);
+  } finally {
+    // Never leave a copy running into a workspace that is about to be removed.
+    await copied.catch(() => undefined);
+  }
+}
+
+async function patchAndTest(
+  bankTask: BankTask,
+  spec: TestSpec,
+  scratch: string,
+  options: GradeIcOptions,
+  environment: Environment | undefined,
+  copied: Promise<void>,
+): Promise<IcGrade> {
+  const workspace = path.join(scratch, "ws");
   const hiddenFiles = readHiddenFiles(bankTask);
   hiddenFiles.catch(() => undefined);
-  await createGradingWorkspace(source, workspace);
-  const applied = await applyPatch(workspace, options.patch, scratch);
+  const applied = await applyPatch(workspace, options.patch, scratch, environment?.outputs);
   if (!applied.applied)
     return emptyGrade("fail", "patch-does-not-apply", applied.errors.join("; "));
   const hidden = await hiddenFiles;
@@ -135,6 +159,7 @@ async function gradeInScratch(
   }
   let environmentUse: EnvironmentUse | undefined;
   if (environment) {
+    await copied;
     try {
       environmentUse = await applyEnvironment(environment, bankTask.task.environment!, workspace, {
         patchPaths: pathsInPatch(options.patch),
@@ -148,10 +173,13 @@ async function gradeInScratch(
     }
   }
   await overlayHiddenFiles(hidden, workspace, scratch);
+  const envSpec = bankTask.task.environment;
   const runs: GradeRun[] = [];
   for (let index = 1; index <= options.runs; index++) {
     try {
-      runs.push(await runOnce(index, spec, workspace, scratch, options.pathPrefix));
+      runs.push(
+        await runOnce(index, spec, workspace, scratch, options.pathPrefix, envSpec?.env ?? {}),
+      );
     } catch (error) {
       // The candidate's code led a path the grader uses out of the workspace: stop here,
       // before the grader removes or reads anything through it.
@@ -181,8 +209,9 @@ async function runOnce(
   workspace: string,
   scratch: string,
   pathPrefix: readonly string[] | undefined,
+  taskEnv: Readonly<Record<string, string>>,
 ): Promise<GradeRun> {
-  const { process, evidence } = await runTests(spec, workspace, scratch, pathPrefix);
+  const { process, evidence } = await runTests(spec, workspace, scratch, pathPrefix, taskEnv);
   const decision = decideRun(spec, evidence);
   const required = new Set([...spec.fail_to_pass, ...spec.pass_to_pass]);
   return {

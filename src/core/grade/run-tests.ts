@@ -15,18 +15,24 @@ export function gradedTestEnv(home: string, tmp: string): Record<string, string>
     NO_COLOR: "1",
     FORCE_COLOR: "0",
     PYTHONDONTWRITEBYTECODE: "1",
+    // npm and npx, run by a test command, must not look for updates over the network.
+    npm_config_update_notifier: "false",
+    npm_config_fund: "false",
+    npm_config_audit: "false",
   };
 }
 
 /**
  * Runs a task's test command once in the workspace: bash, its own process group, the task's
- * timeout, an environment with no secrets and a private HOME and TMPDIR.
+ * timeout, an environment with no secrets, a private HOME and TMPDIR, and the variables of the
+ * task's environment (`environment.env`).
  */
 export async function runTests(
   spec: TestSpec,
   workspace: string,
   scratchDir: string,
   pathPrefix: readonly string[] = [],
+  taskEnv: Readonly<Record<string, string>> = {},
 ): Promise<{ process: ProcessResult; evidence: RunEvidence }> {
   // Checked by real path before each use: the candidate's code may have turned a folder on
   // the way into a link out of the workspace during an earlier run.
@@ -42,6 +48,7 @@ export async function runTests(
     timeoutMs: spec.timeout_seconds * 1000,
     env: {
       ...gradedTestEnv(home, tmp),
+      ...taskEnv,
       PATH: [...pathPrefix, process.env.PATH ?? "/usr/bin:/bin"].join(path.delimiter),
     },
   });
