@@ -220,6 +220,25 @@ describe("task environments", () => {
     expect(ok.environment!.build_ms).toBeGreaterThan(0);
   });
 
+  it("gives the environment's variables to install, build and tests", async () => {
+    const dir = path.join(bank, "num-env");
+    mkdirSync(dir);
+    await execa("cp", ["-a", `${taskDir}/.`, dir]);
+    writeFileSync(
+      path.join(dir, "task.yaml"),
+      readFileSync(path.join(dir, "task.yaml"), "utf8")
+        .replace("id: num-check", "id: num-env")
+        .replace(
+          "timeout_seconds: 300",
+          "timeout_seconds: 300\n  env: { COUNT_MODE: strict }\n  build: ['test \"$COUNT_MODE\" = strict']",
+        )
+        .replace("command: node --test", 'command: test "$COUNT_MODE" = strict && node --test'),
+    );
+    const grade = await gradeIc(await loadTask(dir), options(GOLD));
+    expect(grade).toMatchObject({ verdict: "pass" });
+    expect(grade.environment!.build_ms).toBeGreaterThan(0);
+  });
+
   it("lists the cache with sizes and prunes environments (lancer cache)", async () => {
     const ls = await runLancer(["cache", "ls", "--cache-dir", cacheDir, "--json"]);
     const listing = JSON.parse(ls.stdout) as {
