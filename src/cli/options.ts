@@ -1,6 +1,6 @@
 import os from "node:os";
 import path from "node:path";
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError, Option } from "commander";
 import { creatableFolderProblem, existingFolderProblem } from "../core/paths/folder-problem.ts";
 import { defaultCacheDir } from "../core/workspace/cache-dir.ts";
 
@@ -47,4 +47,18 @@ export function creatableFolder(value: string): string {
   const problem = creatableFolderProblem(value);
   if (problem) throw new InvalidArgumentError(problem);
   return path.resolve(value);
+}
+
+/** `--cache-dir`: where base repositories and environments are kept; checked before the command runs. */
+export function cacheDirOption(): Option {
+  return new Option("--cache-dir <dir>", "where base repositories and environments are cached")
+    .argParser(creatableFolder)
+    .default(workOptionDefaults().cacheDir);
+}
+
+/** `--work-dir`: an existing folder for temporary workspaces; checked before the command runs. */
+export function workDirOption(what = "where temporary workspaces are made"): Option {
+  return new Option("--work-dir <dir>", what)
+    .argParser(existingFolder)
+    .default(workOptionDefaults().workDir);
 }

@@ -307,6 +307,29 @@ describe("lancer import: files and flags", () => {
     await refused(c, ["--out", c.out, "--format", "xlsx"], "--format <format>", "xlsx");
   });
 
+  it("names a --profiles key that is not owner/name and a field it does not know", async () => {
+    const c = makeCase("in.jsonl", `${row()}\n`);
+    const profiles = path.join(c.root, "profiles.yaml");
+    writeFileSync(profiles, "calc:\n  install: npm ci\nacme/calc:\n  instal: npm ci\n");
+    await refused(
+      c,
+      ["--out", c.out, "--profiles", profiles],
+      /--profiles: .*profiles\.yaml: calc: expected owner\/name/,
+      /--profiles: .*profiles\.yaml: acme\/calc: Unrecognized key: "instal"/,
+    );
+  });
+
+  it("names a --profiles file that is not YAML", async () => {
+    const c = makeCase("in.jsonl", `${row()}\n`);
+    const profiles = path.join(c.root, "profiles.yaml");
+    writeFileSync(profiles, "acme/calc: [unclosed\n");
+    await refused(
+      c,
+      ["--out", c.out, "--profiles", profiles],
+      /--profiles: .*profiles\.yaml: not valid YAML/,
+    );
+  });
+
   it("names a --default-price that is not a dollar amount", async () => {
     const c = makeCase("in.jsonl", `${row()}\n`);
     await refused(

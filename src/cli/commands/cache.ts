@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { listCache, pruneCache, type CacheEntry } from "../../core/environment/cache-contents.ts";
-import { creatableFolder, workOptionDefaults } from "../options.ts";
+import { cacheDirOption } from "../options.ts";
 import { printJson, UsageError, type Output } from "../output.ts";
 
 function formatBytes(bytes: number): string {
@@ -23,16 +23,10 @@ export function registerCache(program: Command, output: Output): void {
   const cache = program
     .command("cache")
     .description("what Lancer keeps between runs: base repositories and installed environments");
-  const cacheDirOption = [
-    "--cache-dir <dir>",
-    "the cache (default: LANCER_CACHE_DIR or ~/.cache/lancer)",
-    creatableFolder,
-    workOptionDefaults().cacheDir,
-  ] as const;
   cache
     .command("ls")
     .description("list the cache's environments and repositories with their sizes")
-    .option(...cacheDirOption)
+    .addOption(cacheDirOption())
     .option("--json", "print JSON")
     .action(async (options: { cacheDir: string; json?: boolean }) => {
       const entries = await listCache(options.cacheDir);
@@ -51,7 +45,7 @@ export function registerCache(program: Command, output: Output): void {
     .command("prune")
     .description("remove installed environments (--what all: everything)")
     .option("--what <part>", "environments | all", "environments")
-    .option(...cacheDirOption)
+    .addOption(cacheDirOption())
     .option("--json", "print JSON")
     .action(async (options: { cacheDir: string; what: string; json?: boolean }) => {
       const kinds = KINDS[options.what];

@@ -7,7 +7,7 @@ import { git } from "../../core/git/git.ts";
 import { findTask, GOLD_PATCH } from "../../core/task/bank.ts";
 import { ensureSourceRepo } from "../../core/workspace/source-repo.ts";
 import { createAgentWorkspace } from "../../core/workspace/workspace.ts";
-import { creatableFolder, workOptionDefaults } from "../options.ts";
+import { cacheDirOption } from "../options.ts";
 import { printJson, UsageError, type Output } from "../output.ts";
 
 export function registerCheckout(program: Command, output: Output): void {
@@ -20,12 +20,7 @@ export function registerCheckout(program: Command, output: Output): void {
     .argument("<task-id>", "task id")
     .argument("<dir>", "folder to create (must not exist or be empty)")
     .option("--gold", "also apply the reference fix (left uncommitted)")
-    .option(
-      "--cache-dir <dir>",
-      "where base repositories are cached",
-      creatableFolder,
-      workOptionDefaults().cacheDir,
-    )
+    .addOption(cacheDirOption())
     .option("--json", "print JSON")
     .action(
       async (

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import { formatCents } from "../../core/money.ts";
 import { runDemo, type DemoSummary } from "../../demo/run-demo.ts";
-import { creatableFolder, nonNegativeInt, positiveInt, workOptionDefaults } from "../options.ts";
+import { cacheDirOption, creatableFolder, nonNegativeInt, positiveInt } from "../options.ts";
 import { printJson, UsageError, type Output } from "../output.ts";
 import { createProgress } from "../progress.ts";
 
@@ -35,12 +35,7 @@ export function registerDemo(program: Command, output: Output): void {
       creatableFolder,
       ".lancer/demo",
     )
-    .option(
-      "--cache-dir <dir>",
-      "cache of task bases",
-      creatableFolder,
-      workOptionDefaults().cacheDir,
-    )
+    .addOption(cacheDirOption())
     .option(
       "--swe-lancer <n>",
       "also seed this many SWE-Lancer manager tasks, when the CSV below exists (0: none)",

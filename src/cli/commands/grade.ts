@@ -12,13 +12,7 @@ import { existingFolderProblem } from "../../core/paths/folder-problem.ts";
 import { findTask, gradability, type BankTask } from "../../core/task/bank.ts";
 import { ensureSourceRepo } from "../../core/workspace/source-repo.ts";
 import type { TaskFile } from "../../core/task/schema.ts";
-import {
-  creatableFolder,
-  existingFolder,
-  positiveInt,
-  testPathPrefix,
-  workOptionDefaults,
-} from "../options.ts";
+import { cacheDirOption, positiveInt, testPathPrefix, workDirOption } from "../options.ts";
 import { printJson, UsageError, type Output } from "../output.ts";
 
 interface GradeOptions {
@@ -84,7 +78,6 @@ async function candidateFolderPatch(
 }
 
 export function registerGrade(program: Command, output: Output): void {
-  const defaults = workOptionDefaults();
   program
     .command("grade")
     .description(
@@ -103,18 +96,8 @@ export function registerGrade(program: Command, output: Output): void {
     .option("--select <id>", "manager task: the proposal chosen")
     .option("--runs <n>", "test runs; passes if any run passes", positiveInt, 3)
     .option("--keep", "keep the grading workspace and print where it is")
-    .option(
-      "--cache-dir <dir>",
-      "where base repositories are cached",
-      creatableFolder,
-      defaults.cacheDir,
-    )
-    .option(
-      "--work-dir <dir>",
-      "where the temporary workspace is made",
-      existingFolder,
-      defaults.workDir,
-    )
+    .addOption(cacheDirOption())
+    .addOption(workDirOption("where the temporary workspace is made"))
     .option("--json", "print JSON")
     .addHelpText("after", "\nExit code: 0 pass, 1 fail, 2 error (the grader could not decide).")
     .action(async (bankDir: string, taskId: string, options: GradeOptions) => {

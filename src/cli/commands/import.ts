@@ -5,6 +5,7 @@ import {
   readImportFile,
   type ImportFormat,
 } from "../../core/import/import-file.ts";
+import { readRepoProfiles } from "../../core/import/repo-profiles.ts";
 import { describeRowProblems } from "../../core/import/row-problem.ts";
 import { writeBank } from "../../core/import/write-bank.ts";
 import { dollarsToCents, formatCents } from "../../core/money.ts";
@@ -15,6 +16,7 @@ interface ImportOptions {
   out: string;
   format?: ImportFormat;
   repoRoot?: string;
+  profiles?: string;
   defaultPrice?: number;
   skipInvalid?: boolean;
   force?: boolean;
@@ -58,6 +60,10 @@ export function registerImport(program: Command, output: Output): void {
       parsePrice,
     )
     .option(
+      "--profiles <file>",
+      "SWE-bench: YAML of install, build and test commands per owner/name (and version) for rows without them",
+    )
+    .option(
       "--skip-invalid",
       "import the good rows and report the bad ones instead of writing nothing",
     )
@@ -72,11 +78,13 @@ export function registerImport(program: Command, output: Output): void {
         const rootProblem = existingFolderProblem(options.repoRoot);
         if (rootProblem) throw new UsageError(`--repo-root: ${rootProblem}`);
       }
+      const profiles = options.profiles ? await readRepoProfiles(options.profiles) : undefined;
       const {
         tasks,
         problems,
         ignored = [],
       } = await readImportFile(file, format, {
+        ...(profiles ? { profiles } : {}),
         ...(options.repoRoot ? { repoRoot: options.repoRoot } : {}),
         ...(options.defaultPrice === undefined ? {} : { defaultPriceCents: options.defaultPrice }),
       });

@@ -8,13 +8,12 @@ import { summarize } from "../../core/report/summarize.ts";
 import { runTasks } from "../../core/run/run-tasks.ts";
 import { loadBank } from "../../core/task/bank.ts";
 import {
-  creatableFolder,
+  cacheDirOption,
   DEFAULT_LEDGER,
   DEFAULT_RUN_ID,
-  existingFolder,
   positiveInt,
   testPathPrefix,
-  workOptionDefaults,
+  workDirOption,
 } from "../options.ts";
 import { addOpenAiOptions, resolveOpenAiOptions, type OpenAiCliValues } from "../openai-options.ts";
 import { printJson, UsageError, type Output } from "../output.ts";
@@ -36,7 +35,6 @@ interface RunOptions extends OpenAiCliValues {
 }
 
 export function registerRun(program: Command, output: Output): void {
-  const defaults = workOptionDefaults();
   const command = program
     .command("run")
     .description(
@@ -60,18 +58,8 @@ export function registerRun(program: Command, output: Output): void {
     .option("--only <kind>", "only ic or only manager tasks")
     .option("--tasks <ids>", "only these task ids (comma-separated)")
     .option("--agent-timeout <minutes>", "time limit of a command agent per task", positiveInt, 30)
-    .option(
-      "--cache-dir <dir>",
-      "where base repositories are cached",
-      creatableFolder,
-      defaults.cacheDir,
-    )
-    .option(
-      "--work-dir <dir>",
-      "where temporary workspaces are made",
-      existingFolder,
-      defaults.workDir,
-    )
+    .addOption(cacheDirOption())
+    .addOption(workDirOption())
     .option("--json", "print JSON");
   addOpenAiOptions(command)
     .addHelpText(

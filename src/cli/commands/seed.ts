@@ -10,7 +10,7 @@ import {
   type SeedReport,
 } from "../../github/seed/seed-bank.ts";
 import type { SandboxInfo } from "../../sandbox/start-sandbox.ts";
-import { creatableFolder, existingFolder, positiveInt, workOptionDefaults } from "../options.ts";
+import { cacheDirOption, positiveInt, workDirOption } from "../options.ts";
 import { printJson, UsageError, type Output } from "../output.ts";
 import { createProgress } from "../progress.ts";
 
@@ -167,7 +167,6 @@ function printReport(output: Output, report: SeedReport): void {
 }
 
 export function registerSeed(program: Command, output: Output): void {
-  const defaults = workOptionDefaults();
   program
     .command("seed")
     .description(
@@ -197,18 +196,8 @@ export function registerSeed(program: Command, output: Output): void {
     .option("--action <ref>", "the action the grading workflow uses", DEFAULT_ACTION_REF)
     .option("--per-minute <n>", "content-creating requests a minute at most", positiveInt, 80)
     .option("--per-hour <n>", "content-creating requests an hour at most", positiveInt, 500)
-    .option(
-      "--cache-dir <dir>",
-      "where base repositories are cached",
-      creatableFolder,
-      defaults.cacheDir,
-    )
-    .option(
-      "--work-dir <dir>",
-      "where scratch repositories are made",
-      existingFolder,
-      defaults.workDir,
-    )
+    .addOption(cacheDirOption())
+    .addOption(workDirOption("where scratch repositories are made"))
     .option("--json", "print the seed report as JSON")
     .addHelpText(
       "after",

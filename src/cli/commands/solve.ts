@@ -5,7 +5,7 @@ import { AGENT_SPECS, createAgent } from "../../agent/create-agent.ts";
 import { apiUrlFor } from "../../github/api-url.ts";
 import { solveIssue } from "../../github/solve-issue.ts";
 import { addOpenAiOptions, resolveOpenAiOptions, type OpenAiCliValues } from "../openai-options.ts";
-import { existingFolder, positiveInt, workOptionDefaults } from "../options.ts";
+import { positiveInt, workDirOption } from "../options.ts";
 import { printJson, UsageError, type Output } from "../output.ts";
 
 interface SolveOptions extends OpenAiCliValues {
@@ -37,12 +37,7 @@ export function registerSolve(program: Command, output: Output): void {
     .option("--token-env <name>", "environment variable holding the agent's token", "GITHUB_TOKEN")
     .option("--attempt <n>", "attempt number (default: the next free one)", positiveInt)
     .option("--agent-timeout <minutes>", "time limit of a command agent", positiveInt, 30)
-    .option(
-      "--work-dir <dir>",
-      "where the clone is made",
-      existingFolder,
-      workOptionDefaults().workDir,
-    )
+    .addOption(workDirOption("where the clone is made"))
     .option("--json", "print JSON")
     .addHelpText(
       "after",

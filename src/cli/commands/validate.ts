@@ -2,13 +2,7 @@ import type { Command } from "commander";
 import pLimit from "p-limit";
 import { loadBank } from "../../core/task/bank.ts";
 import { validateTask, type TaskValidation } from "../../core/validate/validate-task.ts";
-import {
-  creatableFolder,
-  existingFolder,
-  positiveInt,
-  testPathPrefix,
-  workOptionDefaults,
-} from "../options.ts";
+import { cacheDirOption, positiveInt, testPathPrefix, workDirOption } from "../options.ts";
 import { printJson, type Output } from "../output.ts";
 import { createProgress } from "../progress.ts";
 import { selectTasks } from "../select-tasks.ts";
@@ -23,7 +17,6 @@ interface ValidateOptions {
 }
 
 export function registerValidate(program: Command, output: Output): void {
-  const defaults = workOptionDefaults();
   program
     .command("validate")
     .description(
@@ -33,18 +26,8 @@ export function registerValidate(program: Command, output: Output): void {
     .option("--runs <n>", "runs per side", positiveInt, 3)
     .option("--jobs <n>", "tasks validated in parallel", positiveInt, 1)
     .option("--tasks <ids>", "only these task ids (comma-separated)")
-    .option(
-      "--cache-dir <dir>",
-      "where base repositories are cached",
-      creatableFolder,
-      defaults.cacheDir,
-    )
-    .option(
-      "--work-dir <dir>",
-      "where temporary workspaces are made",
-      existingFolder,
-      defaults.workDir,
-    )
+    .addOption(cacheDirOption())
+    .addOption(workDirOption())
     .option("--json", "print JSON")
     .action(async (bankDir: string, options: ValidateOptions) => {
       const tasks = selectTasks(await loadBank(bankDir), options);

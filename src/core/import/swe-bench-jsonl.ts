@@ -4,6 +4,7 @@ import { z } from "zod";
 import { git } from "../git/git.ts";
 import { isRemoteLocation } from "../git/remote-location.ts";
 import { isWithin } from "../paths/contained-path.ts";
+import { profileFor, type RepoProfiles } from "./repo-profiles.ts";
 import { dollarsToCents } from "../money.ts";
 import { fieldProblems } from "../task/format-issues.ts";
 import { TaskFile, TestFormat } from "../task/schema.ts";
@@ -51,6 +52,8 @@ const SweBenchRow = z.object({
   build_cmd: Commands.optional(),
   build: Commands.optional(),
   image: z.string().min(1).optional(),
+  /** Picks the version's entry of a profile table (--profiles). */
+  version: z.union([z.string(), z.number()]).transform(String).optional(),
 });
 
 /** The fields above: any other field of a row is listed once as ignored. */
@@ -61,6 +64,8 @@ export interface SweBenchOptions {
   repoRoot?: string;
   /** Price for rows that carry none. */
   defaultPriceCents?: number;
+  /** Install, build and test commands per repository for rows that carry none. */
+  profiles?: RepoProfiles;
 }
 
 /** A GitHub repository name as SWE-bench rows give it. */
@@ -162,9 +167,16 @@ export async function readSweBenchJsonl(
       problems.push({ line, id: row.instance_id, problems: rowProblems });
       continue;
     }
-    for (const field of Object.keys(raw)) if (!KNOWN_FIELDS.has(field)) ignored.add(field);
-    const install = [...(row.pre_install ?? []), ...(row.install_cmd ?? row.install ?? [])];
-    const build = row.build_cmd ?? row.build ?? [];
+    for (const field of Object.keys(raw))
+      if (!KNOWN_FIELDS.has(field) || (field === "version" && !options.profiles))
+        ignored.add(field);
+    // A row's own commands win; a profile fills in what the row lacks.
+    const profile = profileFor(options.profiles, row.repo, row.version);
+    const rowInstall = row.install_cmd ?? row.install;
+    const install = [...(row.pre_install ?? []), ...(rowInstall ?? profile.install ?? [])];
+    const build = row.build_cmd ?? row.build ?? profile.build ?? [];
+    const testCmd = row.test_cmd ?? profile.test_cmd;
+    const testResults = row.test_results ?? profile.test_results;
     const title = row.problem_statement.trim().split("\n")[0]!.slice(0, 200) || row.instance_id;
     const candidate = {
       id: row.instance_id,
@@ -176,12 +188,12 @@ export async function readSweBenchJsonl(
       ...(install.length > 0 || build.length > 0 ? { environment: { install, build } } : {}),
       source: { repo: repo.location, commit: row.base_commit },
       hidden: {
-        ...(row.test_cmd
+        ...(testCmd
           ? {
               test: {
-                command: row.test_cmd,
-                format: row.test_format ?? "pytest",
-                ...(row.test_results ? { results: row.test_results } : {}),
+                command: testCmd,
+                format: row.test_format ?? profile.test_format ?? "pytest",
+                ...(testResults ? { results: testResults } : {}),
                 fail_to_pass: row.FAIL_TO_PASS,
                 pass_to_pass: row.PASS_TO_PASS,
                 ...(row.timeout_seconds ? { timeout_seconds: row.timeout_seconds } : {}),

@@ -3,6 +3,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { git, gitOutput } from "../../../src/core/git/git.ts";
 import { gradeIc } from "../../../src/core/grade/grade-ic.ts";
+import { RepoProfiles } from "../../../src/core/import/repo-profiles.ts";
 import { readSweBenchJsonl, resolveRepo } from "../../../src/core/import/swe-bench-jsonl.ts";
 import { writeBank } from "../../../src/core/import/write-bank.ts";
 import { loadBank } from "../../../src/core/task/bank.ts";
@@ -161,6 +162,43 @@ describe("readSweBenchJsonl: environments", () => {
     ].join("\n");
     const { ignored } = await readSweBenchJsonl(text, { repoRoot });
     expect(ignored).toEqual(["created_at", "environment_setup_commit", "hints_text", "version"]);
+  });
+
+  it("fills in what rows lack from a profile table, per repository and version", async () => {
+    const profiles = RepoProfiles.parse({
+      "acme/calc": {
+        install: "pip install -e .",
+        test_cmd: "python3 -m pytest -rA",
+        versions: {
+          "2.0": { install: ["make deps"], test_format: "junit", test_results: "r.xml" },
+        },
+      },
+    });
+    const text = [
+      row({ test_cmd: undefined }),
+      row({ instance_id: "acme__calc-2", test_cmd: undefined, version: "2.0" }),
+      row({ instance_id: "acme__calc-3", install_cmd: "uv sync", version: 2.0 }),
+    ].join("\n");
+    const { tasks, problems, ignored } = await readSweBenchJsonl(text, { repoRoot, profiles });
+    expect(problems).toEqual([]);
+    expect(ignored).toEqual([]);
+    const [plain, versioned, own] = tasks.map((t) => t.task);
+    expect(plain!.environment?.install).toEqual(["pip install -e ."]);
+    expect(plain!.hidden.test).toMatchObject({
+      command: "python3 -m pytest -rA",
+      format: "pytest",
+    });
+    expect(versioned!.environment?.install).toEqual(["make deps"]);
+    expect(versioned!.hidden.test).toMatchObject({
+      command: "python3 -m pytest -rA",
+      format: "junit",
+      results: "r.xml",
+    });
+    // The row's own commands win over the profile's.
+    expect(own!.environment?.install).toEqual(["uv sync"]);
+    expect(own!.hidden.test?.command).toBe(
+      "python3 -m pytest -rA -p no:cacheprovider test_calc.py",
+    );
   });
 
   it("names a row's container image, which is not supported yet", async () => {
