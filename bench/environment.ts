@@ -10,7 +10,11 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { ensureEnvironment } from "../src/core/environment/build-environment.ts";
-import { applyEnvironment, copyInstall } from "../src/core/environment/apply-environment.ts";
+import {
+  applyEnvironment,
+  copyInstall,
+  excludeInstall,
+} from "../src/core/environment/apply-environment.ts";
 import { runProcess } from "../src/core/exec/run-process.ts";
 import { git } from "../src/core/git/git.ts";
 import { gradeIc, settleWorkspaceRemovals } from "../src/core/grade/grade-ic.ts";
@@ -72,6 +76,7 @@ const source = await ensureSourceRepo(bankTask, cacheDir);
 await createGradingWorkspace(source, direct);
 await git(["apply", "-"], { cwd: direct, input: gold });
 const environment = await ensureEnvironment(source, envSpec, cacheDir, pathPrefix);
+await excludeInstall(environment, direct);
 await copyInstall(environment, direct, envSpec.timeout_seconds);
 await applyEnvironment(environment, envSpec, direct, {
   patchPaths: pathsInPatch(gold),

@@ -32,10 +32,21 @@ export class BuildFailedError extends Error {
 }
 
 /**
- * Copies a cached install's outputs into a workspace (copies, never links: a candidate's
- * tests must not be able to change the cache), and keeps git from seeing them: they are
- * excluded in the workspace's `.git/info/exclude`, so they are never taken for the
- * candidate's changes.
+ * Keeps git from seeing an install's outputs in a workspace (`.git/info/exclude`), so that
+ * they are never taken for the candidate's changes. Done before the copy starts.
+ */
+export async function excludeInstall(environment: Environment, workspace: string): Promise<void> {
+  if (environment.outputs.length === 0) return;
+  await mkdir(path.join(workspace, ".git", "info"), { recursive: true });
+  await appendFile(
+    path.join(workspace, ".git", "info", "exclude"),
+    environment.outputs.map((o) => `/${o}\n`).join(""),
+  );
+}
+
+/**
+ * Copies a cached install's outputs into a workspace: copies, never links, so that a
+ * candidate's tests cannot change the cache.
  */
 export async function copyInstall(
   environment: Environment,
@@ -43,11 +54,6 @@ export async function copyInstall(
   timeoutSeconds: number,
 ): Promise<void> {
   if (environment.outputs.length === 0) return;
-  await mkdir(path.join(workspace, ".git", "info"), { recursive: true });
-  await appendFile(
-    path.join(workspace, ".git", "info", "exclude"),
-    environment.outputs.map((o) => `/${o}\n`).join(""),
-  );
   const copy = await runProcess(
     "cp",
     // Modes and links kept; owners and times need not be, and skipping them is cheaper.

@@ -11,6 +11,7 @@ import {
   applyEnvironment,
   BuildFailedError,
   copyInstall,
+  excludeInstall,
   pathsIntoInstall,
   type EnvironmentUse,
 } from "../environment/apply-environment.ts";
@@ -111,6 +112,7 @@ async function gradeInScratch(
 ): Promise<IcGrade> {
   const workspace = path.join(scratch, "ws");
   await createGradingWorkspace(source, workspace);
+  if (environment) await excludeInstall(environment, workspace);
   // The install's files are copied in while the patch applies and is checked: the two touch
   // different files (a patch into the install is tampering), and the resets spare them.
   const copied = environment
@@ -134,6 +136,16 @@ async function patchAndTest(
   copied: Promise<void>,
 ): Promise<IcGrade> {
   const workspace = path.join(scratch, "ws");
+  // Decided from the patch alone, before it applies: the install is being copied meanwhile.
+  const intoInstall = pathsIntoInstall(pathsInPatch(options.patch), environment?.outputs ?? []);
+  if (intoInstall.length > 0) {
+    const tamper = intoInstall.map((p) => ({
+      path: p,
+      why: "is part of the installed environment",
+    }));
+    const detail = tamper.map((t) => `${t.path} ${t.why}`).join("; ");
+    return { ...emptyGrade("fail", "tamper", detail), tamper };
+  }
   const hiddenFiles = readHiddenFiles(bankTask);
   hiddenFiles.catch(() => undefined);
   const applied = await applyPatch(workspace, options.patch, scratch, environment?.outputs);
@@ -148,10 +160,6 @@ async function patchAndTest(
       acceptableFolders: bankTask.task.hidden.acceptable_folders,
     }),
     ...(await findEscapingSymlinks(workspace, changed)),
-    ...pathsIntoInstall(pathsInPatch(options.patch), environment?.outputs ?? []).map((p) => ({
-      path: p,
-      why: "is part of the installed environment",
-    })),
   ];
   if (tamper.length > 0) {
     const detail = tamper.map((t) => `${t.path} ${t.why}`).join("; ");
