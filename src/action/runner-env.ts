@@ -1,6 +1,7 @@
 import os from "node:os";
 import path from "node:path";
 import { eventPullRequest, readEventPayload, type EventPullRequest } from "./event-file.ts";
+import { isWithin } from "../core/paths/contained-path.ts";
 
 /** What the Action takes from the runner's environment. */
 export interface RunnerEnv {
@@ -56,6 +57,5 @@ export function workDir(root: string): WorkDir {
 
 /** True when `inner` is `outer` or inside it. */
 export function isInside(inner: string, outer: string): boolean {
-  const relative = path.relative(path.resolve(outer), path.resolve(inner));
-  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
+  return isWithin(path.resolve(outer), path.resolve(inner));
 }

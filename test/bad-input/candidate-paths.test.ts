@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runLancer, runLancerJson } from "../helpers/run-lancer.ts";
 import { expectTreeUnchanged } from "./harness.ts";
-import { makeLayout, testSpec } from "./layout.ts";
+import { makeLayout, testSpec, type Layout } from "./layout.ts";
 
 /**
  * Candidate patches and folders aimed at files outside the workspace. The grader must never
@@ -16,6 +16,23 @@ interface Grade {
   detail: string;
   payout_cents: number;
   runs: unknown[];
+}
+
+/** Grades a candidate patch file for the layout's task, with its work and cache folders. */
+function gradePatch(
+  layout: Layout,
+  patch: string,
+  ...extra: string[]
+): Promise<Grade & { exitCode: number }> {
+  return runLancerJson<Grade>([
+    "grade",
+    layout.bank,
+    "tiny-add",
+    "--patch",
+    patch,
+    ...extra,
+    ...layout.flags,
+  ]);
 }
 
 function writePatch(dir: string, lines: string[]): string {
@@ -35,14 +52,7 @@ describe("candidate patches aimed outside the workspace", () => {
       "+owned",
     ]);
     const before = layout.bankPicture();
-    const grade = await runLancerJson<Grade>([
-      "grade",
-      layout.bank,
-      "tiny-add",
-      "--patch",
-      patch,
-      ...layout.flags,
-    ]);
+    const grade = await gradePatch(layout, patch);
     expect(grade).toMatchObject({
       verdict: "fail",
       reason: "patch-does-not-apply",
@@ -61,14 +71,7 @@ describe("candidate patches aimed outside the workspace", () => {
       "-sentinel: must never be read into a task, changed or removed",
       "+owned",
     ]);
-    const grade = await runLancerJson<Grade>([
-      "grade",
-      layout.bank,
-      "tiny-add",
-      "--patch",
-      patch,
-      ...layout.flags,
-    ]);
+    const grade = await gradePatch(layout, patch);
     expect(grade).toMatchObject({ verdict: "fail", payout_cents: 0 });
     layout.sentinels.check();
   });
@@ -90,14 +93,7 @@ describe("candidate patches aimed outside the workspace", () => {
       "-sentinel: must never be read into a task, changed or removed",
       "+owned",
     ]);
-    const grade = await runLancerJson<Grade>([
-      "grade",
-      layout.bank,
-      "tiny-add",
-      "--patch",
-      patch,
-      ...layout.flags,
-    ]);
+    const grade = await gradePatch(layout, patch);
     expect(grade).toMatchObject({ verdict: "fail", payout_cents: 0 });
     layout.sentinels.check();
   });
@@ -113,14 +109,7 @@ describe("candidate patches aimed outside the workspace", () => {
       `+${layout.sentinels.dir}`,
       "\\ No newline at end of file",
     ]);
-    const grade = await runLancerJson<Grade>([
-      "grade",
-      layout.bank,
-      "tiny-add",
-      "--patch",
-      patch,
-      ...layout.flags,
-    ]);
+    const grade = await gradePatch(layout, patch);
     expect(grade).toMatchObject({ verdict: "fail", reason: "tamper", runs: [] });
     expect(grade.detail).toContain("lib/evil is a symbolic link leaving the workspace");
     layout.sentinels.check();
@@ -168,16 +157,7 @@ describe("candidate patches aimed outside the workspace", () => {
       "+  echo $(( $1 + $2 ))",
       " }",
     ]);
-    const grade = await runLancerJson<Grade>([
-      "grade",
-      layout.bank,
-      "tiny-add",
-      "--patch",
-      patch,
-      "--runs",
-      "3",
-      ...layout.flags,
-    ]);
+    const grade = await gradePatch(layout, patch, "--runs", "3");
     expect(grade).toMatchObject({ verdict: "fail", reason: "tamper", payout_cents: 0 });
     expect(grade.detail).toMatch(/hidden\.test\.results: out\/results\.xml leads outside/);
     expect(grade.runs).toHaveLength(1);

@@ -137,7 +137,8 @@ async function patchAndTest(
 ): Promise<IcGrade> {
   const workspace = path.join(scratch, "ws");
   // Decided from the patch alone, before it applies: the install is being copied meanwhile.
-  const intoInstall = pathsIntoInstall(pathsInPatch(options.patch), environment?.outputs ?? []);
+  const patchPaths = pathsInPatch(options.patch);
+  const intoInstall = pathsIntoInstall(patchPaths, environment?.outputs ?? []);
   if (intoInstall.length > 0) {
     const tamper = intoInstall.map((p) => ({
       path: p,
@@ -170,7 +171,7 @@ async function patchAndTest(
     await copied;
     try {
       environmentUse = await applyEnvironment(environment, bankTask.task.environment!, workspace, {
-        patchPaths: pathsInPatch(options.patch),
+        patchPaths,
         scratch,
         cacheDir: options.cacheDir,
         pathPrefix: options.pathPrefix ?? [],

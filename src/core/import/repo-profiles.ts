@@ -5,7 +5,8 @@ import { describeProblems, fieldProblems } from "../task/format-issues.ts";
 import { TestFormat } from "../task/schema.ts";
 import { ImportFormatError } from "./swe-lancer-csv.ts";
 
-const Commands = z
+/** A command or a list of commands, as datasets spell them; always a list once parsed. */
+export const Commands = z
   .union([z.string().min(1), z.array(z.string().min(1))])
   .transform((value) => (typeof value === "string" ? [value] : value));
 

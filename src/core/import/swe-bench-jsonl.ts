@@ -4,7 +4,7 @@ import { z } from "zod";
 import { git } from "../git/git.ts";
 import { isRemoteLocation } from "../git/remote-location.ts";
 import { isWithin } from "../paths/contained-path.ts";
-import { profileFor, type RepoProfiles } from "./repo-profiles.ts";
+import { Commands, profileFor, type RepoProfiles } from "./repo-profiles.ts";
 import { dollarsToCents } from "../money.ts";
 import { fieldProblems } from "../task/format-issues.ts";
 import { TaskFile, TestFormat } from "../task/schema.ts";
@@ -21,11 +21,6 @@ const TestList = z.preprocess((value) => {
     return value;
   }
 }, z.array(z.string()));
-
-/** A command or a list of commands. */
-const Commands = z
-  .union([z.string().min(1), z.array(z.string().min(1))])
-  .transform((value) => (typeof value === "string" ? [value] : value));
 
 const SweBenchRow = z.object({
   instance_id: z.string().min(1),
