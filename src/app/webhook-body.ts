@@ -27,7 +27,9 @@ export function readBodyUpTo(request: IncomingMessage, limit: number): Promise<B
         return;
       }
       request.off("data", onData);
-      request.pause();
+      // The rest is drained and dropped, never kept: a paused request can leave the sender
+      // blocked with the 413 never read.
+      request.resume();
       chunks.length = 0;
       resolve(undefined);
     };
