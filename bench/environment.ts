@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs, promisify } from "node:util";
+import { HOST } from "../src/core/environment/isolation.ts";
 import { ensureEnvironment } from "../src/core/environment/build-environment.ts";
 import {
   applyEnvironment,
@@ -75,7 +76,11 @@ const direct = path.join(root, "direct");
 const source = await ensureSourceRepo(bankTask, cacheDir);
 await createGradingWorkspace(source, direct);
 await git(["apply", "-"], { cwd: direct, input: gold });
-const environment = await ensureEnvironment(source, envSpec, cacheDir, pathPrefix);
+const environment = await ensureEnvironment(source, envSpec, {
+  cacheDir,
+  pathPrefix,
+  isolation: HOST,
+});
 await excludeInstall(environment, direct);
 await copyInstall(environment, direct, envSpec.timeout_seconds);
 await applyEnvironment(environment, envSpec, direct, {

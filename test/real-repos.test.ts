@@ -1,4 +1,11 @@
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -6,11 +13,13 @@ import { runLancer, runLancerJson } from "./helpers/run-lancer.ts";
 import { tempDir } from "./helpers/temp-dir.ts";
 
 /**
- * Real upstream bug fixes in npm projects (fixtures/real/: bytes 3.1.1 → 3.1.2 with mocha,
- * ts-dedent 2.0.0 → 2.1.0 with a TypeScript build), as SWE-bench-style JSONL with their
- * install_cmd: each base repository is built from the published package, then imported,
- * validated N of N, paid in full to the oracle and nothing to a no-op agent. Installs come
- * from the npm registry.
+ * Real upstream bug fixes (fixtures/real/: bytes 3.1.1 → 3.1.2 with mocha, ts-dedent 2.0.0 →
+ * 2.1.0 with a TypeScript build, and two in the pure-Python gyp-next, 0.16.1 → 0.17.0 and
+ * 0.20.0 → 0.20.1, with pytest in a virtualenv, one read from its -rA output and one from JUnit
+ * XML), as SWE-bench-style JSONL with their install_cmd: each base repository is built from
+ * the published npm package, then imported, validated N of N, paid in full to the oracle and
+ * nothing to a no-op agent. The npm installs come from the npm registry; the Python ones are
+ * offline (a venv over the machine's python3 and pytest, with the project on its path).
  */
 const REAL = path.resolve(import.meta.dirname, "../fixtures/real");
 const root = tempDir("lancer-real-");
@@ -18,6 +27,7 @@ const repos = path.join(root, "repos");
 const bank = path.join(root, "bank");
 const env = { LANCER_CACHE_DIR: path.join(root, "cache") };
 const instances = readdirSync(REAL).filter((name) => !name.includes("."));
+const readJson = <T>(file: string) => JSON.parse(readFileSync(file, "utf8")) as T;
 
 beforeAll(async () => {
   mkdirSync(repos);
@@ -27,11 +37,15 @@ beforeAll(async () => {
       repo: string;
       base_commit: string;
     };
-    const made = await execa("bash", [
-      path.join(REAL, instance, "make-repo.sh"),
-      path.join(repos, row.repo.replace("/", "__")),
-    ]);
-    expect(made.stdout.trim().split("\n").at(-1)).toBe(row.base_commit);
+    // Instances of one repository (gyp-next) share its clone, which holds each base commit
+    // on a branch of its own, as an upstream history would.
+    const made = path.join(root, "made", instance);
+    const result = await execa("bash", [path.join(REAL, instance, "make-repo.sh"), made]);
+    expect(result.stdout.trim().split("\n").at(-1)).toBe(row.base_commit);
+    const clone = path.join(repos, row.repo.replace("/", "__"));
+    if (existsSync(clone))
+      await execa("git", ["-C", clone, "fetch", "-q", made, `HEAD:${instance}`]);
+    else renameSync(made, clone);
     rows.push(JSON.stringify(row));
   }
   writeFileSync(path.join(root, "rows.jsonl"), `${rows.join("\n")}\n`);
@@ -50,6 +64,11 @@ describe("real repositories with dependencies", () => {
     );
     expect(yaml).toContain("npm ci");
     expect(yaml).toContain("npx --no-install tsc -p .");
+    const junit = readFileSync(path.join(bank, "nodejs__gyp-next-295", "task.yaml"), "utf8");
+    expect(junit).toContain("python3 -m venv --without-pip --system-site-packages .venv");
+    expect(junit).toMatch(/format: junit\n\s+results: junit\.xml\n/);
+    const rA = readFileSync(path.join(bank, "nodejs__gyp-next-245", "task.yaml"), "utf8");
+    expect(rA).toMatch(/command: \.venv\/bin\/python -m pytest -rA .*\n\s+format: pytest\n/);
   });
 
   it("validates: every gold fix passes 3 of 3 and every base fails 3 of 3", async () => {
@@ -61,8 +80,14 @@ describe("real repositories with dependencies", () => {
       instances.sort().map((id) => [id, "ok", 3, 3]),
     );
     expect(result.exitCode).toBe(0);
-    // One install per task, however many gradings.
-    expect(readdirSync(path.join(root, "cache", "envs"))).toHaveLength(instances.length);
+    // One install per task, however many gradings; a Python one is the venv (with the project
+    // on its path), copied into each workspace.
+    const envs = path.join(root, "cache", "envs");
+    const outputs = readdirSync(envs).map(
+      (key) => readJson<{ outputs: string[] }>(path.join(envs, key, "env.json")).outputs,
+    );
+    expect(outputs).toHaveLength(instances.length);
+    expect(outputs.filter((paths) => paths.join() === ".venv")).toHaveLength(2);
   }, 180_000);
 
   it("pays the oracle every cent and a no-op agent nothing", async () => {

@@ -1,6 +1,14 @@
 import { existsSync } from "node:fs";
 import { cp, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import {
+  environmentDir,
+  ensureEnvironment,
+  type Environment,
+} from "../core/environment/build-environment.ts";
+import { EnvironmentError } from "../core/environment/environment-error.ts";
+import { environmentKey } from "../core/environment/environment-key.ts";
+import { resolveIsolation } from "../core/environment/isolation.ts";
 import { gradeIc } from "../core/grade/grade-ic.ts";
 import {
   errorDocument,
@@ -33,8 +41,19 @@ export interface PrepareOptions {
   work: WorkDir;
 }
 
+/**
+ * Where a task's installed environment lives in the work folder, and its cache key: what an
+ * `actions/cache` step restores before the environment phase and saves after it.
+ */
+export interface PreparedEnvironment {
+  key: string;
+  path: string;
+}
+
 /** Prepared, or the error document the later phases pass on (and that is already written). */
-export type Prepared = { ok: true; bankTask: BankTask } | { ok: false; doc: GradeDocument };
+export type Prepared =
+  | { ok: true; bankTask: BankTask; environment: PreparedEnvironment | undefined }
+  | { ok: false; doc: GradeDocument };
 
 /**
  * Fetches the task's hidden parts from the bank into the work folder, outside the candidate
@@ -80,7 +99,97 @@ export async function prepare(options: PrepareOptions): Promise<Prepared> {
     filter: (from) => path.relative(found.dir, from) !== GOLD_PATCH,
   });
   await rm(work.bankClone, { recursive: true, force: true });
-  return { ok: true, bankTask: await loadTask(target) };
+  const bankTask = await loadTask(target);
+  try {
+    return { ok: true, bankTask, environment: await environmentPlace(bankTask, work) };
+  } catch (error) {
+    if (!(error instanceof EnvironmentError)) throw error;
+    return failEnvironment(work, target, options.taskId, error, candidate);
+  }
+}
+
+/** An environment that cannot be set up: the error document, and nothing left to grade. */
+async function failEnvironment(
+  work: WorkDir,
+  taskDir: string,
+  taskId: string,
+  error: EnvironmentError,
+  candidate: Candidate,
+): Promise<{ ok: false; doc: GradeDocument }> {
+  const ref = candidateRef(candidate);
+  const doc = await writeResult(
+    work,
+    errorDocument(taskId, error.message, ref, new Date(), "environment"),
+  );
+  await rm(taskDir, { recursive: true, force: true });
+  return { ok: false, doc };
+}
+
+/**
+ * The cache key and folder of a task's environment, worked out from the base alone (no
+ * install runs): the task's source repository is fetched into the work folder's cache and,
+ * for an image, the image is looked up (pulled when missing). Undefined without an environment.
+ */
+async function environmentPlace(
+  bankTask: BankTask,
+  work: WorkDir,
+): Promise<PreparedEnvironment | undefined> {
+  const spec = bankTask.task.environment;
+  if (!spec) return undefined;
+  const source = await ensureSourceRepo(bankTask, work.cache);
+  const isolation = await resolveIsolation(spec);
+  const { key } = await environmentKey(source, spec, isolation);
+  return { key, path: environmentDir(work.cache, key) };
+}
+
+export interface EnvironmentPhaseOptions {
+  taskId: string;
+  candidate: Candidate;
+  work: WorkDir;
+  /** Folders put first on the install's PATH. */
+  pathPrefix: readonly string[];
+}
+
+/**
+ * Installs the prepared task's environment into the work folder's cache, unless it is there
+ * (restored by actions/cache, or built by an earlier grading in this job). Runs before any
+ * of the candidate's code, so that what is saved to the cache afterwards holds only what the
+ * task's base installed. A failed install writes an `error (environment)` result document,
+ * which the run phase passes on; the task's hidden parts are removed, so nothing grades.
+ */
+export async function environmentPhase(
+  options: EnvironmentPhaseOptions,
+): Promise<{ ok: true; environment: Environment | undefined } | { ok: false; doc: GradeDocument }> {
+  const { work, candidate } = options;
+  const taskDir = work.taskDir(options.taskId);
+  if (!existsSync(taskDir)) {
+    const doc = existsSync(work.result)
+      ? await readResult(work.result, options.taskId)
+      : await writeResult(
+          work,
+          errorDocument(
+            options.taskId,
+            `nothing prepared in ${work.root}: run phase 'prepare' for task ${options.taskId} first, in the same job`,
+            candidateRef(candidate),
+          ),
+        );
+    return { ok: false, doc };
+  }
+  const bankTask = await loadTask(taskDir);
+  const spec = bankTask.task.environment;
+  if (!spec) return { ok: true, environment: undefined };
+  try {
+    const source = await ensureSourceRepo(bankTask, work.cache);
+    const environment = await ensureEnvironment(source, spec, {
+      cacheDir: work.cache,
+      pathPrefix: options.pathPrefix,
+      isolation: await resolveIsolation(spec),
+    });
+    return { ok: true, environment };
+  } catch (error) {
+    if (!(error instanceof EnvironmentError)) throw error;
+    return failEnvironment(work, taskDir, options.taskId, error, candidate);
+  }
 }
 
 export interface RunOptions {

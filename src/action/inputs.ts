@@ -68,7 +68,7 @@ const permissionList = text.pipe(
 /** Every input of action.yml, each checked and typed. */
 const ActionInputs = z.object({
   mode: z.enum(["grade", "solve", "token"]),
-  phase: z.enum(["prepare", "run", "report", "all"]),
+  phase: z.enum(["prepare", "environment", "run", "report", "all"]),
   task: optionalText.pipe(TaskId.optional()),
   bank: optionalText.transform((v) => (v === undefined ? undefined : parseBankLocation(v))),
   "bank-token": optionalText,

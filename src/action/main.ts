@@ -11,6 +11,7 @@ import { mintInstallationToken } from "../github/app-token.ts";
 import { redact } from "../github/git-auth.ts";
 import {
   candidateRef,
+  environmentPhase,
   expectTask,
   prepare,
   readResult,
@@ -109,6 +110,11 @@ async function grade(inputs: ActionInputs, env: RunnerEnv): Promise<void> {
       return;
     }
     core.info(`Prepared ${taskId} in ${work.taskDir(taskId)} (outside the candidate).`);
+    const environment = prepared.environment;
+    core.setOutput("environment-key", environment ? `lancer-env-${environment.key}` : "");
+    core.setOutput("environment-path", environment?.path ?? "");
+    if (environment)
+      core.info(`Environment key lancer-env-${environment.key}, folder ${environment.path}.`);
     if (phase === "prepare") return;
     const priceCents = prepared.bankTask.task.price_cents;
     const doc = await runPhase(inputs, candidate, work, taskId);
@@ -116,17 +122,45 @@ async function grade(inputs: ActionInputs, env: RunnerEnv): Promise<void> {
     return;
   }
 
-  if (phase === "run") {
+  if (phase === "environment" || phase === "run") {
     const given = SECRET_INPUTS.filter((name) => inputs[name] !== undefined);
     if (given.length > 0)
       throw new InputError(
         given
           .map(
             (name) =>
-              `input '${name}' must not be given to phase 'run': the candidate's code runs there (give credentials to the prepare and report steps only)`,
+              `input '${name}' must not be given to phase '${phase}': ${phase === "run" ? "the candidate's code runs there" : "the install's code runs there"} (give credentials to the prepare and report steps only)`,
           )
           .join("\n"),
       );
+  }
+
+  if (phase === "environment") {
+    dropCredentials();
+    const built = await environmentPhase({
+      taskId,
+      candidate,
+      work,
+      pathPrefix: [path.dirname(process.execPath)],
+    });
+    if (!built.ok) {
+      setGradeOutputs(built.doc, work.result);
+      core.setFailed(`Lancer: grading error: ${built.doc.detail}`);
+      return;
+    }
+    const environment = built.environment;
+    core.setOutput("environment-hit", String(environment?.hit ?? false));
+    core.info(
+      !environment
+        ? `${taskId} has no environment to install.`
+        : environment.hit
+          ? `Environment ${environment.key} was in the cache: nothing installed.`
+          : `Environment ${environment.key} installed in ${environment.installMs} ms, into ${environment.dir}.`,
+    );
+    return;
+  }
+
+  if (phase === "run") {
     const doc = await runPhase(inputs, candidate, work, taskId);
     if (doc.verdict === "error") core.setFailed(`Lancer: grading error: ${doc.detail}`);
     return;
@@ -170,8 +204,7 @@ async function runPhase(
   work: ReturnType<typeof workDir>,
   taskId: string,
 ): Promise<GradeDocument> {
-  for (const name of [...SECRET_INPUTS.map(inputVariable), ...RUNNER_CREDENTIALS])
-    delete process.env[name];
+  dropCredentials();
   const doc = await runGrade({
     taskId,
     candidate,
@@ -183,11 +216,21 @@ async function runPhase(
   }).catch((error: unknown) =>
     errorDocument(taskId, `grader failed: ${(error as Error).message}`, candidateRef(candidate)),
   );
+  if (doc.environment)
+    core.info(
+      `Environment ${doc.environment.key}: ${doc.environment.cache_hit ? "from the cache, nothing installed" : `installed (${doc.environment.install_ms} ms)`}${doc.environment.reinstalled ? `; ${doc.environment.reinstalled}` : ""}.`,
+    );
   core.info(
     `Graded ${taskId}: ${doc.verdict} (${doc.reason})${doc.detail ? `: ${doc.detail}` : ""}`,
   );
   setGradeOutputs(doc, work.result);
   return doc;
+}
+
+/** Removes the inputs' credentials and the runner's tokens from this process's environment. */
+function dropCredentials(): void {
+  for (const name of [...SECRET_INPUTS.map(inputVariable), ...RUNNER_CREDENTIALS])
+    delete process.env[name];
 }
 
 function inputVariable(name: string): string {

@@ -1,7 +1,13 @@
 import os from "node:os";
 import path from "node:path";
 import { InvalidArgumentError, Option } from "commander";
+import {
+  ISOLATION_MODES,
+  type IsolationChoice,
+  type IsolationMode,
+} from "../core/environment/isolation.ts";
 import { creatableFolderProblem, existingFolderProblem } from "../core/paths/folder-problem.ts";
+import { ImageReference } from "../core/task/schema.ts";
 import { defaultCacheDir } from "../core/workspace/cache-dir.ts";
 
 /** Parses a positive integer option, with a message naming what was expected. */
@@ -61,4 +67,36 @@ export function workDirOption(what = "where temporary workspaces are made"): Opt
   return new Option("--work-dir <dir>", what)
     .argParser(existingFolder)
     .default(workOptionDefaults().workDir);
+}
+
+/** What `--isolation` and `--image` parse to. */
+export interface IsolationOptions {
+  isolation: IsolationMode;
+  image?: string;
+}
+
+/** `--isolation`: where install, build and tests run (grade, validate, run). */
+export function isolationOption(): Option {
+  return new Option(
+    "--isolation <mode>",
+    "where install, build and tests run: auto (a container when the task or --image names an image, else this machine), host, or container",
+  )
+    .choices(ISOLATION_MODES)
+    .default("auto");
+}
+
+/** `--image`: the container image of tasks that name none. */
+export function imageOption(): Option {
+  return new Option(
+    "--image <image>",
+    "container image for tasks that name none (build and tests run in it with no network)",
+  ).argParser((value: string) => {
+    const parsed = ImageReference.safeParse(value);
+    if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues[0]!.message);
+    return value;
+  });
+}
+
+export function isolationChoice(options: IsolationOptions): IsolationChoice {
+  return { mode: options.isolation, ...(options.image ? { image: options.image } : {}) };
 }

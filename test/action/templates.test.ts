@@ -83,13 +83,24 @@ describe("workflow templates", () => {
           expect(String(step.with?.["persist-credentials"])).toBe("false");
       });
 
-      it("runs the three grade phases in separate steps, the run phase with no credential", async () => {
+      it("runs the grade phases in separate steps, environment and run with no credential", async () => {
         const { root } = await parsed(file);
         const lancer = Object.values(root.jobs)
           .flatMap((j) => j.steps)
           .filter((s) => s.uses?.startsWith("lancer/lancer@") && s.with?.mode !== "token");
-        expect(lancer.map((s) => s.with?.phase)).toEqual(["prepare", "run", "report"]);
-        const run = lancer[1]!;
+        expect(lancer.map((s) => s.with?.phase)).toEqual([
+          "prepare",
+          "environment",
+          "run",
+          "report",
+        ]);
+        for (const step of lancer.slice(1, 3))
+          for (const key of ["token", "bank-token", "private-key", "app-id", "api-key"])
+            expect(
+              step.with?.[key],
+              `${String(step.with?.phase)} phase gets no ${key}`,
+            ).toBeUndefined();
+        const run = lancer[2]!;
         for (const key of ["token", "bank-token", "private-key", "app-id", "api-key"])
           expect(run.with?.[key], `run phase gets no ${key}`).toBeUndefined();
         expect(JSON.stringify(run)).not.toMatch(/secrets\.|github\.token/);
@@ -105,6 +116,26 @@ describe("workflow templates", () => {
         const runIndex = job.steps.findIndex((s) => s.with?.phase === "run");
         for (const step of job.steps.slice(runIndex))
           expect(JSON.stringify(step)).not.toMatch(/secrets\./);
+      });
+
+      it("restores and saves the environment under prepare's key, saving before the candidate runs", async () => {
+        const { root } = await parsed(file);
+        const steps = Object.values(root.jobs).find((j) =>
+          j.steps.some((s) => s.with?.phase === "run"),
+        )!.steps;
+        const at = (test: (s: Step) => boolean) => steps.findIndex(test);
+        const restore = at((s) => s.uses === "actions/cache/restore@v4");
+        const install = at((s) => s.with?.phase === "environment");
+        const save = at((s) => s.uses === "actions/cache/save@v4");
+        const run = at((s) => s.with?.phase === "run");
+        expect([restore, install, save].every((i) => i >= 0)).toBe(true);
+        expect(at((s) => s.with?.phase === "prepare")).toBeLessThan(restore);
+        expect(restore < install && install < save && save < run).toBe(true);
+        for (const index of [restore, save])
+          expect(steps[index]!.with).toEqual({
+            path: "${{ steps.prepare.outputs.environment-path }}",
+            key: "${{ steps.prepare.outputs.environment-key }}",
+          });
       });
 
       it("passes untrusted values to scripts through env:, never inside run:", async () => {

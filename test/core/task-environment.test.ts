@@ -182,7 +182,7 @@ describe("task environments", () => {
     const envsBefore = readdirSync(path.join(cacheDir, "envs"));
     const grade = await gradeIc(brokenTask, options(GOLD));
     expect(grade).toMatchObject({ verdict: "error", reason: "environment" });
-    expect(grade.detail).toMatch(/^environment: install step "npm ci .*" exited 1; log tail:/);
+    expect(grade.detail).toMatch(/^environment: install step "npm ci .*" exited 1; its log:/);
     expect(grade.detail).toContain("missing-tool-output");
     expect(readdirSync(path.join(cacheDir, "envs"))).toEqual(envsBefore);
     writeFileSync(

@@ -12,10 +12,19 @@ import { existingFolderProblem } from "../../core/paths/folder-problem.ts";
 import { findTask, gradability, type BankTask } from "../../core/task/bank.ts";
 import { ensureSourceRepo } from "../../core/workspace/source-repo.ts";
 import type { TaskFile } from "../../core/task/schema.ts";
-import { cacheDirOption, positiveInt, testPathPrefix, workDirOption } from "../options.ts";
+import {
+  cacheDirOption,
+  positiveInt,
+  testPathPrefix,
+  workDirOption,
+  isolationChoice,
+  isolationOption,
+  imageOption,
+  type IsolationOptions,
+} from "../options.ts";
 import { printJson, UsageError, type Output } from "../output.ts";
 
-interface GradeOptions {
+interface GradeOptions extends IsolationOptions {
   patch?: string;
   dir?: string;
   select?: string;
@@ -97,6 +106,8 @@ export function registerGrade(program: Command, output: Output): void {
     .option("--runs <n>", "test runs; passes if any run passes", positiveInt, 3)
     .option("--keep", "keep the grading workspace and print where it is")
     .addOption(cacheDirOption())
+    .addOption(isolationOption())
+    .addOption(imageOption())
     .addOption(workDirOption("where the temporary workspace is made"))
     .option("--json", "print JSON")
     .addHelpText("after", "\nExit code: 0 pass, 1 fail, 2 error (the grader could not decide).")
@@ -132,6 +143,7 @@ export function registerGrade(program: Command, output: Output): void {
           workRoot: options.workDir,
           keepWorkspace: Boolean(options.keep),
           pathPrefix: testPathPrefix(),
+          isolation: isolationChoice(options),
         },
       );
       const lines = grade.runs.map(

@@ -14,13 +14,17 @@ import {
   positiveInt,
   testPathPrefix,
   workDirOption,
+  isolationChoice,
+  isolationOption,
+  imageOption,
+  type IsolationOptions,
 } from "../options.ts";
 import { addOpenAiOptions, resolveOpenAiOptions, type OpenAiCliValues } from "../openai-options.ts";
 import { printJson, UsageError, type Output } from "../output.ts";
 import { createProgress } from "../progress.ts";
 import { selectTasks } from "../select-tasks.ts";
 
-interface RunOptions extends OpenAiCliValues {
+interface RunOptions extends OpenAiCliValues, IsolationOptions {
   agent: string;
   jobs: number;
   runs: number;
@@ -59,6 +63,8 @@ export function registerRun(program: Command, output: Output): void {
     .option("--tasks <ids>", "only these task ids (comma-separated)")
     .option("--agent-timeout <minutes>", "time limit of a command agent per task", positiveInt, 30)
     .addOption(cacheDirOption())
+    .addOption(isolationOption())
+    .addOption(imageOption())
     .addOption(workDirOption())
     .option("--json", "print JSON");
   addOpenAiOptions(command)
@@ -105,6 +111,7 @@ export function registerRun(program: Command, output: Output): void {
           cacheDir: options.cacheDir,
           workRoot: options.workDir,
           pathPrefix: testPathPrefix(),
+          isolation: isolationChoice(options),
           onProgress: ({ done, entry }) => {
             earned += entry.payoutCents;
             progress.update(done, `${formatCents(earned)} ${entry.taskId}: ${entry.outcome}`);

@@ -2,12 +2,21 @@ import type { Command } from "commander";
 import pLimit from "p-limit";
 import { loadBank } from "../../core/task/bank.ts";
 import { validateTask, type TaskValidation } from "../../core/validate/validate-task.ts";
-import { cacheDirOption, positiveInt, testPathPrefix, workDirOption } from "../options.ts";
+import {
+  cacheDirOption,
+  positiveInt,
+  testPathPrefix,
+  workDirOption,
+  isolationChoice,
+  isolationOption,
+  imageOption,
+  type IsolationOptions,
+} from "../options.ts";
 import { printJson, type Output } from "../output.ts";
 import { createProgress } from "../progress.ts";
 import { selectTasks } from "../select-tasks.ts";
 
-interface ValidateOptions {
+interface ValidateOptions extends IsolationOptions {
   runs: number;
   jobs: number;
   tasks?: string;
@@ -27,6 +36,8 @@ export function registerValidate(program: Command, output: Output): void {
     .option("--jobs <n>", "tasks validated in parallel", positiveInt, 1)
     .option("--tasks <ids>", "only these task ids (comma-separated)")
     .addOption(cacheDirOption())
+    .addOption(isolationOption())
+    .addOption(imageOption())
     .addOption(workDirOption())
     .option("--json", "print JSON")
     .action(async (bankDir: string, options: ValidateOptions) => {
@@ -42,6 +53,7 @@ export function registerValidate(program: Command, output: Output): void {
               cacheDir: options.cacheDir,
               workRoot: options.workDir,
               pathPrefix: testPathPrefix(),
+              isolation: isolationChoice(options),
             });
             progress.update(++done, `${v.taskId}: ${v.status}`);
             return v;

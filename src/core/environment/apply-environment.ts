@@ -4,7 +4,8 @@ import { runProcess } from "../exec/run-process.ts";
 import type { EnvironmentSpec } from "../task/schema.ts";
 import type { Environment } from "./build-environment.ts";
 import { keyFileNames } from "./environment-key.ts";
-import { EnvironmentError, runSetupCommands } from "./run-setup-commands.ts";
+import { EnvironmentError } from "./environment-error.ts";
+import { runSetupCommands } from "./run-setup-commands.ts";
 
 /** How a grading's workspace got its environment, for the report. */
 export interface EnvironmentUse {
@@ -84,7 +85,7 @@ export async function applyEnvironment(
   workspace: string,
   options: ApplyEnvironmentOptions,
 ): Promise<EnvironmentUse> {
-  const context = { cwd: workspace, spec, ...options };
+  const context = { cwd: workspace, spec, isolation: environment.isolation, ...options };
   const keyFiles = new Set(keyFileNames(spec));
   const changedKeys = options.patchPaths.filter((p) => keyFiles.has(p));
   const use: EnvironmentUse = {

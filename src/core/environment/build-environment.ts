@@ -6,6 +6,7 @@ import { git } from "../git/git.ts";
 import type { EnvironmentSpec } from "../task/schema.ts";
 import type { SourceRepo } from "../workspace/source-repo.ts";
 import { environmentKey } from "./environment-key.ts";
+import type { Isolation } from "./isolation.ts";
 import { runSetupCommands } from "./run-setup-commands.ts";
 
 /** An installed environment in the cache: what the install added to the base tree. */
@@ -19,12 +20,22 @@ export interface Environment {
   hit: boolean;
   /** How long the install took when it was built. */
   installMs: number;
+  /** Where its commands ran; build and tests of a grading run there too. */
+  isolation: Isolation;
+}
+
+export interface EnvironmentPlace {
+  cacheDir: string;
+  /** Folders put first on PATH (host only). */
+  pathPrefix: readonly string[];
+  isolation: Isolation;
 }
 
 interface EnvironmentRecord {
   key: string;
   commit: string;
   install: string[];
+  image?: string;
   key_files: Record<string, string>;
   outputs: string[];
   /** Tracked files the install changed; grading starts from their base content. */
@@ -35,25 +46,29 @@ interface EnvironmentRecord {
 
 const building = new Map<string, Promise<Environment>>();
 
+/** The folder of the environment with this key in a cache. */
+export function environmentDir(cacheDir: string, key: string): string {
+  return path.join(cacheDir, "envs", key);
+}
+
 /**
  * The installed environment of a task's base: from the cache when its key is there, else
  * built once (concurrent callers share one build) and published atomically. A failed install
- * throws an EnvironmentError with the log's tail and leaves nothing in the cache, so a rerun
+ * throws an EnvironmentError with the step's log and leaves nothing in the cache, so a rerun
  * builds afresh.
  */
 export async function ensureEnvironment(
   source: SourceRepo,
   spec: EnvironmentSpec,
-  cacheDir: string,
-  pathPrefix: readonly string[] = [],
+  place: EnvironmentPlace,
 ): Promise<Environment> {
-  const { key, keyFiles } = await environmentKey(source, spec);
-  const dir = path.join(cacheDir, "envs", key);
+  const { key, keyFiles } = await environmentKey(source, spec, place.isolation);
+  const dir = environmentDir(place.cacheDir, key);
   const cached = await readRecord(dir);
-  if (cached) return fromRecord(dir, cached, true);
+  if (cached) return fromRecord(dir, cached, true, place.isolation);
   let pending = building.get(dir);
   if (!pending) {
-    pending = build(source, spec, dir, { key, keyFiles, cacheDir, pathPrefix });
+    pending = build(source, spec, dir, { key, keyFiles, ...place });
     pending.catch(() => undefined).finally(() => building.delete(dir));
     building.set(dir, pending);
   }
@@ -65,20 +80,21 @@ async function readRecord(dir: string): Promise<EnvironmentRecord | undefined> {
   return text === undefined ? undefined : (JSON.parse(text) as EnvironmentRecord);
 }
 
-function fromRecord(dir: string, record: EnvironmentRecord, hit: boolean): Environment {
-  return { key: record.key, dir, outputs: record.outputs, hit, installMs: record.install_ms };
+function fromRecord(
+  dir: string,
+  record: EnvironmentRecord,
+  hit: boolean,
+  isolation: Isolation,
+): Environment {
+  const { key, outputs, install_ms: installMs } = record;
+  return { key, dir, outputs, hit, installMs, isolation };
 }
 
 async function build(
   source: SourceRepo,
   spec: EnvironmentSpec,
   dir: string,
-  context: {
-    key: string;
-    keyFiles: Record<string, string>;
-    cacheDir: string;
-    pathPrefix: readonly string[];
-  },
+  context: EnvironmentPlace & { key: string; keyFiles: Record<string, string> },
 ): Promise<Environment> {
   const staging = `${dir}.${randomUUID()}.tmp`;
   const tree = path.join(staging, "tree");
@@ -94,6 +110,7 @@ async function build(
       scratch: staging,
       cacheDir: context.cacheDir,
       pathPrefix: context.pathPrefix,
+      isolation: context.isolation,
     });
     await writeFile(path.join(staging, "install.log"), installed.log);
     const { outputs, modified } = await installOutputs(tree, gitEnv);
@@ -107,6 +124,7 @@ async function build(
       key: context.key,
       commit: source.commit,
       install: spec.install,
+      ...(context.isolation.kind === "container" ? { image: context.isolation.image } : {}),
       key_files: context.keyFiles,
       outputs,
       modified,
@@ -124,7 +142,7 @@ async function build(
       if (!existsSync(path.join(dir, "env.json"))) throw error;
       await rm(staging, { recursive: true, force: true });
     }
-    return fromRecord(dir, record, false);
+    return fromRecord(dir, record, false, context.isolation);
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;

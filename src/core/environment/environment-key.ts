@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { git } from "../git/git.ts";
 import type { EnvironmentSpec } from "../task/schema.ts";
 import type { SourceRepo } from "../workspace/source-repo.ts";
+import type { Isolation } from "./isolation.ts";
 
 /** Lockfiles and manifests that decide what an install brings, when a task names none. */
 export const DEFAULT_KEY_FILES = [
@@ -33,14 +34,33 @@ export function keyFileNames(spec: EnvironmentSpec): readonly string[] {
   return spec.key_files ?? DEFAULT_KEY_FILES;
 }
 
+const known = new Map<string, Promise<EnvironmentKey>>();
+
 /**
  * The cache key of an environment: the base repository and commit, the install commands and
- * variables, and the blob id of each key file present in the base. Two tasks with the same
- * key share one environment.
+ * variables, the blob id of each key file present in the base, and the image (by id) the
+ * install runs in. Two tasks with the same key share one environment. Worked out once per
+ * process (a commit's files never change).
  */
-export async function environmentKey(
+export function environmentKey(
   source: SourceRepo,
   spec: EnvironmentSpec,
+  isolation: Isolation,
+): Promise<EnvironmentKey> {
+  const memo = JSON.stringify([source.repo, source.commit, spec, isolation]);
+  let pending = known.get(memo);
+  if (!pending) {
+    pending = computeKey(source, spec, isolation);
+    pending.catch(() => known.delete(memo));
+    known.set(memo, pending);
+  }
+  return pending;
+}
+
+async function computeKey(
+  source: SourceRepo,
+  spec: EnvironmentSpec,
+  isolation: Isolation,
 ): Promise<EnvironmentKey> {
   const names = keyFileNames(spec);
   const { stdout } = await git(["ls-tree", "-z", source.commit, "--", ...names], {
@@ -57,6 +77,8 @@ export async function environmentKey(
     install: spec.install,
     env: Object.entries(spec.env).sort(),
     keyFiles: Object.entries(keyFiles).sort(),
+    // The host's tools are not keyed (as before); an image is, by id, so a rebuilt tag is new.
+    ...(isolation.kind === "container" ? { image: [isolation.image, isolation.imageId] } : {}),
   });
   return { key: createHash("sha256").update(material).digest("hex").slice(0, 32), keyFiles };
 }

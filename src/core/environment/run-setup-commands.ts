@@ -1,15 +1,20 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { runProcess } from "../exec/run-process.ts";
 import { gradedTestEnv } from "../grade/run-tests.ts";
 import type { EnvironmentSpec } from "../task/schema.ts";
+import { EnvironmentError } from "./environment-error.ts";
+import type { Isolation } from "./isolation.ts";
+import { runCommand } from "./run-command.ts";
 
-/** An install or build step that failed: the message names the step and ends with the log's tail. */
-export class EnvironmentError extends Error {
-  override name = "EnvironmentError";
+const LOG_HEAD_CHARS = 800;
+const LOG_TAIL_CHARS = 1600;
+
+/** A failed step's output, shortened: tools print the cause first (npm) or last (most). */
+function headAndTail(text: string): string {
+  if (text.length <= LOG_HEAD_CHARS + LOG_TAIL_CHARS) return text;
+  const dropped = text.length - LOG_HEAD_CHARS - LOG_TAIL_CHARS;
+  return `${text.slice(0, LOG_HEAD_CHARS)}\n[... ${dropped} characters ...]\n${text.slice(-LOG_TAIL_CHARS)}`;
 }
-
-const LOG_TAIL_CHARS = 2000;
 
 /**
  * How this machine reaches package registries (proxies, extra TLS roots): passed to install
@@ -35,10 +40,11 @@ const NETWORK_SETTINGS = [
   "npm_config_cafile",
 ];
 
-function networkSettings(): Record<string, string> {
+/** This machine's proxy and TLS-root variables that are set (paths and URLs, never tokens). */
+export function networkSettings(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   return Object.fromEntries(
     NETWORK_SETTINGS.flatMap((name) => {
-      const value = process.env[name];
+      const value = env[name];
       return value ? [[name, value]] : [];
     }),
   );
@@ -52,6 +58,7 @@ export interface SetupContext {
   /** Lancer's cache: package managers keep their download caches under it. */
   cacheDir: string;
   pathPrefix: readonly string[];
+  isolation: Isolation;
 }
 
 /**
@@ -62,22 +69,25 @@ export function setupEnv(
   context: SetupContext,
   phase: "install" | "build",
 ): Record<string, string> {
-  const home = path.join(context.scratch, "home");
-  const tmp = path.join(context.scratch, "tmp");
   return {
-    ...gradedTestEnv(home, tmp),
+    ...gradedTestEnv(path.join(context.scratch, "home"), path.join(context.scratch, "tmp")),
     ...(phase === "install" ? networkSettings() : {}),
-    npm_config_cache: path.join(context.cacheDir, "downloads", "npm"),
-    PIP_CACHE_DIR: path.join(context.cacheDir, "downloads", "pip"),
+    npm_config_cache: path.join(downloadsDir(context), "npm"),
+    PIP_CACHE_DIR: path.join(downloadsDir(context), "pip"),
     ...context.spec.env,
     PATH: [...context.pathPrefix, process.env.PATH ?? "/usr/bin:/bin"].join(path.delimiter),
   };
 }
 
+/** Where package managers keep what they download, shared by every environment. */
+function downloadsDir(context: SetupContext): string {
+  return path.join(context.cacheDir, "downloads");
+}
+
 /**
  * Runs install or build commands in order with bash, each in its own process group with the
  * environment's timeout. Resolves to the whole log; throws an EnvironmentError naming the
- * step that failed, with the log's tail.
+ * step that failed, with the start and end of its log.
  */
 export async function runSetupCommands(
   commands: readonly string[],
@@ -85,17 +95,20 @@ export async function runSetupCommands(
   context: SetupContext,
 ): Promise<{ log: string; durationMs: number }> {
   const env = setupEnv(context, phase);
-  await Promise.all([
-    mkdir(env.HOME!, { recursive: true }),
-    mkdir(env.TMPDIR!, { recursive: true }),
-  ]);
+  const home = path.join(context.scratch, "home");
+  const tmp = path.join(context.scratch, "tmp");
+  const mounts = [context.cwd, home, tmp, downloadsDir(context)];
+  await Promise.all(mounts.slice(1).map((dir) => mkdir(dir, { recursive: true })));
   let log = "";
   let durationMs = 0;
   for (const command of commands) {
-    const result = await runProcess("bash", ["-c", command], {
+    const result = await runCommand(context.isolation, {
+      command,
       cwd: context.cwd,
       env,
       timeoutMs: context.spec.timeout_seconds * 1000,
+      phase,
+      mounts,
     });
     durationMs += result.durationMs;
     log += `$ ${command}\n${result.stdout}${result.stderr}\n`;
@@ -103,8 +116,9 @@ export async function runSetupCommands(
       const how = result.timedOut
         ? `timed out after ${context.spec.timeout_seconds} s`
         : `exited ${result.exitCode ?? result.signal}`;
+      const where = context.isolation.kind === "container" ? ` in ${context.isolation.image}` : "";
       throw new EnvironmentError(
-        `environment: ${phase} step "${command}" ${how}; log tail:\n${log.slice(-LOG_TAIL_CHARS)}`,
+        `environment: ${phase} step "${command}"${where} ${how}; its log:\n${headAndTail(result.stdout + result.stderr)}`,
       );
     }
   }

@@ -52,6 +52,8 @@ export const GradeDocument = z.object({
       build_ms: z.number().nonnegative().optional(),
     })
     .optional(),
+  /** `container <image>` when install, build and tests ran in a container. */
+  isolation: z.string().optional(),
   runs: z.array(RunRow),
   candidate: z.object({ repository: z.string().optional(), sha: z.string().optional() }),
   graded_at: z.string(),
@@ -80,6 +82,7 @@ export function gradeDocument(
     ...(grade.applyMethod ? { apply_method: grade.applyMethod } : {}),
     ...(grade.tamper ? { tamper: grade.tamper.map((t) => ({ path: t.path, why: t.why })) } : {}),
     ...(grade.environment ? { environment: grade.environment } : {}),
+    ...(grade.isolation ? { isolation: grade.isolation } : {}),
     runs: grade.runs.map((run) => ({
       index: run.index,
       verdict: run.verdict,
@@ -107,12 +110,13 @@ export function errorDocument(
   detail: string,
   candidate: GradeDocument["candidate"],
   now: Date = new Date(),
+  reason: "harness-error" | "environment" = "harness-error",
 ): GradeDocument {
   return {
     version: 1,
     task_id: taskId,
     verdict: "error",
-    reason: "harness-error",
+    reason,
     detail,
     tests_passed: 0,
     tests_failed: 0,

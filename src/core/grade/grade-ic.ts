@@ -16,10 +16,16 @@ import {
   type EnvironmentUse,
 } from "../environment/apply-environment.ts";
 import { ensureEnvironment, type Environment } from "../environment/build-environment.ts";
-import { EnvironmentError } from "../environment/run-setup-commands.ts";
+import { EnvironmentError } from "../environment/environment-error.ts";
+import {
+  describeIsolation,
+  resolveIsolation,
+  type Isolation,
+  type IsolationChoice,
+} from "../environment/isolation.ts";
 import { PathEscapeError } from "../paths/contained-path.ts";
 import { pathsInPatch } from "../task/task-folder-files.ts";
-import { runTests } from "./run-tests.ts";
+import { runTests, type TestRunPlace } from "./run-tests.ts";
 import { findEscapingSymlinks, findTampering, type TamperFinding } from "./tamper.ts";
 import { combineVerdicts, type Verdict, type VerdictReason } from "./verdict.ts";
 import type { TestResult } from "./results/types.ts";
@@ -48,6 +54,8 @@ export interface IcGrade {
   applyMethod?: ApplyMethod;
   /** How the task's environment was set up for this grading (cache hit, reinstall, build). */
   environment?: EnvironmentUse;
+  /** `container <image>` when the commands ran in a container (absent: on the host). */
+  isolation?: string;
   tamper?: TamperFinding[];
   runs: GradeRun[];
   testsPassed: number;
@@ -69,6 +77,8 @@ export interface GradeIcOptions {
   keepWorkspace?: boolean;
   /** Folders put first on the tests' PATH (the CLI puts its own Node's there). */
   pathPrefix?: readonly string[];
+  /** Host or container (`--isolation`, `--image`); default: the task's image, else the host. */
+  isolation?: IsolationChoice;
 }
 
 /**
@@ -83,14 +93,26 @@ export async function gradeIc(bankTask: BankTask, options: GradeIcOptions): Prom
   try {
     const source = await ensureSourceRepo(bankTask, options.cacheDir);
     const envSpec = bankTask.task.environment;
+    const isolation = await resolveIsolation(envSpec, options.isolation);
     const environment = envSpec
-      ? await ensureEnvironment(source, envSpec, options.cacheDir, options.pathPrefix)
+      ? await ensureEnvironment(source, envSpec, {
+          cacheDir: options.cacheDir,
+          pathPrefix: options.pathPrefix ?? [],
+          isolation,
+        })
       : undefined;
     // Absolute: git runs in the workspace, and a relative root would be read from there.
     scratch = await mkdtemp(
       path.join(path.resolve(options.workRoot), `lancer-${bankTask.task.id}-`),
     );
-    const grade = await gradeInScratch(bankTask, spec, source, scratch, options, environment);
+    const graded = await gradeInScratch(bankTask, spec, source, scratch, options, {
+      environment,
+      isolation,
+    });
+    const grade =
+      isolation.kind === "container"
+        ? { ...graded, isolation: describeIsolation(isolation) }
+        : graded;
     return options.keepWorkspace ? { ...grade, workspace: path.join(scratch, "ws") } : grade;
   } catch (error) {
     // An install that fails is the grader's problem (never the candidate's, never paid $0).
@@ -102,14 +124,21 @@ export async function gradeIc(bankTask: BankTask, options: GradeIcOptions): Prom
   }
 }
 
+/** What a grading runs in: the task's installed environment, if any, and where commands run. */
+interface Setup {
+  environment: Environment | undefined;
+  isolation: Isolation;
+}
+
 async function gradeInScratch(
   bankTask: BankTask,
   spec: TestSpec,
   source: SourceRepo,
   scratch: string,
   options: GradeIcOptions,
-  environment: Environment | undefined,
+  setup: Setup,
 ): Promise<IcGrade> {
+  const { environment } = setup;
   const workspace = path.join(scratch, "ws");
   await createGradingWorkspace(source, workspace);
   if (environment) await excludeInstall(environment, workspace);
@@ -120,7 +149,7 @@ async function gradeInScratch(
     : Promise.resolve();
   copied.catch(() => undefined);
   try {
-    return await patchAndTest(bankTask, spec, scratch, options, environment, copied);
+    return await patchAndTest(bankTask, spec, scratch, options, setup, copied);
   } finally {
     // Never leave a copy running into a workspace that is about to be removed.
     await copied.catch(() => undefined);
@@ -132,7 +161,7 @@ async function patchAndTest(
   spec: TestSpec,
   scratch: string,
   options: GradeIcOptions,
-  environment: Environment | undefined,
+  { environment, isolation }: Setup,
   copied: Promise<void>,
 ): Promise<IcGrade> {
   const workspace = path.join(scratch, "ws");
@@ -187,7 +216,13 @@ async function patchAndTest(
   for (let index = 1; index <= options.runs; index++) {
     try {
       runs.push(
-        await runOnce(index, spec, workspace, scratch, options.pathPrefix, envSpec?.env ?? {}),
+        await runOnce(index, spec, {
+          workspace,
+          scratchDir: scratch,
+          pathPrefix: options.pathPrefix ?? [],
+          taskEnv: envSpec?.env ?? {},
+          isolation,
+        }),
       );
     } catch (error) {
       // The candidate's code led a path the grader uses out of the workspace: stop here,
@@ -212,15 +247,8 @@ async function patchAndTest(
   };
 }
 
-async function runOnce(
-  index: number,
-  spec: TestSpec,
-  workspace: string,
-  scratch: string,
-  pathPrefix: readonly string[] | undefined,
-  taskEnv: Readonly<Record<string, string>>,
-): Promise<GradeRun> {
-  const { process, evidence } = await runTests(spec, workspace, scratch, pathPrefix, taskEnv);
+async function runOnce(index: number, spec: TestSpec, place: TestRunPlace): Promise<GradeRun> {
+  const { process, evidence } = await runTests(spec, place);
   const decision = decideRun(spec, evidence);
   const required = new Set([...spec.fail_to_pass, ...spec.pass_to_pass]);
   return {

@@ -2,7 +2,9 @@ import { constants } from "node:fs";
 import { mkdir, open, rm } from "node:fs/promises";
 import path from "node:path";
 import { resolveInside } from "../paths/contained-path.ts";
-import { runProcess, type ProcessResult } from "../exec/run-process.ts";
+import type { ProcessResult } from "../exec/run-process.ts";
+import { HOST, type Isolation } from "../environment/isolation.ts";
+import { runCommand } from "../environment/run-command.ts";
 import type { TestSpec } from "../task/schema.ts";
 import type { RunEvidence } from "./decide-run.ts";
 
@@ -22,18 +24,28 @@ export function gradedTestEnv(home: string, tmp: string): Record<string, string>
   };
 }
 
+export interface TestRunPlace {
+  workspace: string;
+  /** Holds the run's private HOME and TMPDIR. */
+  scratchDir: string;
+  /** Folders put first on PATH (host only). */
+  pathPrefix?: readonly string[];
+  /** The task's `environment.env`. */
+  taskEnv?: Readonly<Record<string, string>>;
+  /** The host (default) or the task's container, with no network. */
+  isolation?: Isolation;
+}
+
 /**
- * Runs a task's test command once in the workspace: bash, its own process group, the task's
- * timeout, an environment with no secrets, a private HOME and TMPDIR, and the variables of the
- * task's environment (`environment.env`).
+ * Runs a task's test command once in the workspace: bash, its own process group (or its own
+ * container with no network), the task's timeout, an environment with no secrets, a private
+ * HOME and TMPDIR, and the variables of the task's environment (`environment.env`).
  */
 export async function runTests(
   spec: TestSpec,
-  workspace: string,
-  scratchDir: string,
-  pathPrefix: readonly string[] = [],
-  taskEnv: Readonly<Record<string, string>> = {},
+  place: TestRunPlace,
 ): Promise<{ process: ProcessResult; evidence: RunEvidence }> {
+  const { workspace, scratchDir, pathPrefix = [], taskEnv = {} } = place;
   // Checked by real path before each use: the candidate's code may have turned a folder on
   // the way into a link out of the workspace during an earlier run.
   const results = spec.results;
@@ -43,7 +55,8 @@ export async function runTests(
   const home = path.join(scratchDir, "home");
   const tmp = path.join(scratchDir, "tmp");
   await Promise.all([mkdir(home, { recursive: true }), mkdir(tmp, { recursive: true })]);
-  const result = await runProcess("bash", ["-c", spec.command], {
+  const result = await runCommand(place.isolation ?? HOST, {
+    command: spec.command,
     cwd: workspace,
     timeoutMs: spec.timeout_seconds * 1000,
     env: {
@@ -51,6 +64,8 @@ export async function runTests(
       ...taskEnv,
       PATH: [...pathPrefix, process.env.PATH ?? "/usr/bin:/bin"].join(path.delimiter),
     },
+    phase: "test",
+    mounts: [workspace, home, tmp],
   });
   const text = resultsFile ? await readResults(await resultsFile()) : result.stdout;
   return {

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { describeProblems, fieldProblems } from "../task/format-issues.ts";
-import { TestFormat } from "../task/schema.ts";
+import { ImageReference, TestFormat } from "../task/schema.ts";
 import { ImportFormatError } from "./swe-lancer-csv.ts";
 
 /** A command or a list of commands, as datasets spell them; always a list once parsed. */
@@ -14,6 +14,7 @@ export const Commands = z
 const ProfileFields = z.strictObject({
   install: Commands.optional(),
   build: Commands.optional(),
+  image: ImageReference.optional(),
   test_cmd: z.string().min(1).optional(),
   test_format: TestFormat.optional(),
   test_results: z.string().min(1).optional(),

@@ -7,7 +7,7 @@ import { isWithin } from "../paths/contained-path.ts";
 import { Commands, profileFor, type RepoProfiles } from "./repo-profiles.ts";
 import { dollarsToCents } from "../money.ts";
 import { fieldProblems } from "../task/format-issues.ts";
-import { TaskFile, TestFormat } from "../task/schema.ts";
+import { ImageReference, TaskFile, TestFormat } from "../task/schema.ts";
 import type { ImportedTask } from "./imported-task.ts";
 import type { RowProblem } from "./row-problem.ts";
 import { ImportFormatError, type ImportRows } from "./swe-lancer-csv.ts";
@@ -46,7 +46,7 @@ const SweBenchRow = z.object({
   install_cmd: Commands.optional(),
   build_cmd: Commands.optional(),
   build: Commands.optional(),
-  image: z.string().min(1).optional(),
+  image: ImageReference.optional(),
   /** Picks the version's entry of a profile table (--profiles). */
   version: z.union([z.string(), z.number()]).transform(String).optional(),
 });
@@ -151,11 +151,6 @@ export async function readSweBenchJsonl(
         field: "price",
         message: `expected a dollar amount, got ${JSON.stringify(row.price)}`,
       });
-    if (row.image)
-      rowProblems.push({
-        field: "image",
-        message: `"${row.image}": container images are not supported yet; this row's environment would be installed on the host instead`,
-      });
     const repo = resolveRepo(row.repo, options.repoRoot);
     if ("problem" in repo) rowProblems.push({ field: "repo", message: repo.problem });
     if (rowProblems.length > 0 || "problem" in repo) {
@@ -170,6 +165,7 @@ export async function readSweBenchJsonl(
     const rowInstall = row.install_cmd ?? row.install;
     const install = [...(row.pre_install ?? []), ...(rowInstall ?? profile.install ?? [])];
     const build = row.build_cmd ?? row.build ?? profile.build ?? [];
+    const image = row.image ?? profile.image;
     const testCmd = row.test_cmd ?? profile.test_cmd;
     const testResults = row.test_results ?? profile.test_results;
     const title = row.problem_statement.trim().split("\n")[0]!.slice(0, 200) || row.instance_id;
@@ -180,7 +176,9 @@ export async function readSweBenchJsonl(
       body: row.problem_statement,
       price_cents: priceCents,
       labels: ["swe-bench"],
-      ...(install.length > 0 || build.length > 0 ? { environment: { install, build } } : {}),
+      ...(install.length > 0 || build.length > 0 || image
+        ? { environment: { install, build, ...(image ? { image } : {}) } }
+        : {}),
       source: { repo: repo.location, commit: row.base_commit },
       hidden: {
         ...(testCmd

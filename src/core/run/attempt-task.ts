@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
 import { AgentError, type Agent } from "../agent.ts";
+import type { IsolationChoice } from "../environment/isolation.ts";
 import { gradeIc } from "../grade/grade-ic.ts";
 import { gradeManager } from "../grade/grade-manager.ts";
 import type { LedgerEntry } from "../ledger/entry.ts";
@@ -16,6 +17,7 @@ export interface AttemptOptions {
   cacheDir: string;
   workRoot: string;
   pathPrefix?: readonly string[];
+  isolation?: IsolationChoice;
 }
 
 /** One agent's attempt at one task, graded and priced, as the ledger entry to write. */
@@ -84,6 +86,7 @@ export async function attemptTask(
         cacheDir: options.cacheDir,
         workRoot: options.workRoot,
         ...(options.pathPrefix ? { pathPrefix: options.pathPrefix } : {}),
+        ...(options.isolation ? { isolation: options.isolation } : {}),
       });
       const extra = {
         testsPassed: grade.testsPassed,

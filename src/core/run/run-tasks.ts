@@ -1,5 +1,6 @@
 import pLimit from "p-limit";
 import type { Agent } from "../agent.ts";
+import type { IsolationChoice } from "../environment/isolation.ts";
 import type { LedgerEntry } from "../ledger/entry.ts";
 import type { SqliteLedger } from "../ledger/sqlite-ledger.ts";
 import type { BankTask } from "../task/bank.ts";
@@ -12,6 +13,7 @@ export interface RunTasksOptions {
   cacheDir: string;
   workRoot: string;
   pathPrefix?: readonly string[];
+  isolation?: IsolationChoice;
   onProgress?: (progress: RunProgress) => void;
 }
 

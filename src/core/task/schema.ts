@@ -74,6 +74,14 @@ export const TestSpec = z.strictObject({
   timeout_seconds: z.number().positive().default(300),
 });
 
+/** A container image name; never starting with `-`, which docker would read as an option. */
+export const ImageReference = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/,
+    "expected an image reference such as node:24-bookworm or ghcr.io/org/image@sha256:…",
+  );
+
 /**
  * How to set up the project before its tests run. Public: an agent may see it. `install` runs
  * once per environment key and is cached; `build` runs in every grading, after the candidate's
@@ -88,6 +96,11 @@ export const EnvironmentSpec = z.strictObject({
   env: z
     .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "a variable name"), z.string())
     .default({}),
+  /**
+   * A container image: install, build and tests run in it with docker (tests and build with no
+   * network). Unset: on the host, or in `--image` with `--isolation container`.
+   */
+  image: ImageReference.optional(),
   /** Files whose content keys the cache; a patch changing one reinstalls for that grading. */
   key_files: z.array(ContainedPath).optional(),
   timeout_seconds: z.number().positive().default(1800),

@@ -1,3 +1,4 @@
+import type { IsolationChoice } from "../environment/isolation.ts";
 import { gradeIc, type IcGrade } from "../grade/grade-ic.ts";
 import { gradability, GOLD_PATCH, type BankTask } from "../task/bank.ts";
 import { readTaskFolderFile } from "../task/task-folder-files.ts";
@@ -19,6 +20,7 @@ export interface ValidateOptions {
   cacheDir: string;
   workRoot: string;
   pathPrefix?: readonly string[];
+  isolation?: IsolationChoice;
 }
 
 /**

@@ -39,7 +39,7 @@ export function actionFolder(
   );
   if (!registered)
     return {
-      error: `The action '${uses}' is not available in the sandbox (only actions/checkout, local actions and actions registered with SandboxOptions.actions are)`,
+      error: `The action '${uses}' is not available in the sandbox (only actions/checkout, actions/cache/restore, actions/cache/save, local actions and actions registered with SandboxOptions.actions are)`,
     };
   return {
     dir: path.join(registered[1], ...sub),

@@ -1,3 +1,4 @@
+import { networkSettings } from "../../core/environment/run-setup-commands.ts";
 import type { Sandbox } from "../sandbox.ts";
 
 /** `pull_requests` → `PullRequests`, as the runner lists the token's permissions. */
@@ -8,7 +9,10 @@ export function permissionLabel(name: string): string {
     .join("");
 }
 
-/** The variables every process of a job gets: GITHUB_*, RUNNER_*, CI, HOME. */
+/**
+ * The variables every process of a job gets: GITHUB_*, RUNNER_*, CI, HOME, and the machine's
+ * proxy and TLS-root settings, as a self-hosted runner passes on those of its `.env` file.
+ */
 export function jobVariables(
   sandbox: Sandbox,
   github: Record<string, unknown>,
@@ -20,6 +24,7 @@ export function jobVariables(
     return typeof value === "string" ? value : value === undefined ? "" : JSON.stringify(value);
   };
   return {
+    ...networkSettings(),
     HOME: home,
     CI: "true",
     GITHUB_ACTIONS: "true",

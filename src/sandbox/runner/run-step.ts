@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { cacheAction, isCacheAction } from "./cache-action.ts";
 import { checkoutAction } from "./checkout-action.ts";
 import { interpolate, tokenString, tokenStringMap } from "./expressions.ts";
 import {
@@ -35,8 +36,9 @@ function minutes(value: string, key: string): number {
 }
 
 /**
- * Runs one step whose `if:` passed: a `run:` script with bash or sh, `actions/checkout`, or a
- * JavaScript action (local `./path` or registered), with the step's `env` on top of the job's.
+ * Runs one step whose `if:` passed: a `run:` script with bash or sh, `actions/checkout`,
+ * `actions/cache/restore` or `actions/cache/save`, or a JavaScript action (local `./path` or
+ * registered), with the step's `env` on top of the job's.
  */
 export async function runStep(
   state: JobState,
@@ -89,6 +91,13 @@ export async function runStep(
       lines.push(...checkout.lines);
       if (checkout.error) return failed(checkout.error);
       return { outcome: "success", outputs: checkout.outputs, lines, jobTimedOut: false };
+    } else if (step.uses !== undefined && isCacheAction(step.uses)) {
+      const inputs = tokenStringMap(step.with, scope);
+      lines.push(`##[group]Run ${step.uses}`, ...withLines(inputs), "##[endgroup]");
+      const cache = await cacheAction(state, step.uses, inputs);
+      lines.push(...cache.lines);
+      if (cache.error) return { ...failed(cache.error), outputs: cache.outputs };
+      return { outcome: "success", outputs: cache.outputs, lines, jobTimedOut: false };
     } else if (step.uses !== undefined) {
       const location = actionFolder(state.sandbox, step.uses, state.process.workspace);
       if ("error" in location) return failed(location.error);

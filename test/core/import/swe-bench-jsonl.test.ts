@@ -201,13 +201,18 @@ describe("readSweBenchJsonl: environments", () => {
     );
   });
 
-  it("names a row's container image, which is not supported yet", async () => {
-    const { problems } = await readSweBenchJsonl(row({ image: "node:24" }), { repoRoot });
+  it("keeps a row's container image in the task's environment", async () => {
+    const { tasks, problems } = await readSweBenchJsonl(row({ image: "node:24-bookworm" }), {
+      repoRoot,
+    });
+    expect(problems).toEqual([]);
+    expect(tasks[0]!.task.environment).toMatchObject({ image: "node:24-bookworm" });
+  });
+
+  it("names an image that docker would read as an option", async () => {
+    const { problems } = await readSweBenchJsonl(row({ image: "--privileged" }), { repoRoot });
     expect(problems[0]!.problems).toEqual([
-      {
-        field: "image",
-        message: expect.stringContaining("container images are not supported yet") as string,
-      },
+      { field: "image", message: expect.stringContaining("expected an image reference") as string },
     ]);
   });
 });
