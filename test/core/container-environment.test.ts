@@ -211,6 +211,28 @@ describe("grading in a container", () => {
     expect(reached).toEqual(["/install", "/build", "/test"]);
   }, 300_000);
 
+  it("calls a build or test step that needs the network an environment error, never a fail", async () => {
+    const building = await writeTask("net-build", {
+      environment: { build: ["npm view is-number version --fetch-retries=0"] },
+    });
+    const built = await gradeIc(building, options(GOLD));
+    expect(built).toMatchObject({ verdict: "error", reason: "environment" });
+    expect(built.detail).toMatch(
+      /^environment: the build step needed the network, which builds run without \(--network none\); download in environment.install instead \(.*(EAI_AGAIN|ENOTFOUND|ENETUNREACH)/,
+    );
+    const testing = await writeTask("net-test", {
+      test: {
+        command:
+          "npm view is-number version --fetch-retries=0 && node --test --test-reporter=tap test/count.test.js",
+      },
+    });
+    const tested = await gradeIc(testing, options(GOLD));
+    expect(tested).toMatchObject({ verdict: "error", reason: "environment" });
+    expect(tested.detail).toMatch(
+      /^environment: the test step needed the network, which tests run without/,
+    );
+  }, 300_000);
+
   it("removes the container of a test run that times out", async () => {
     const task = await writeTask("sleeper", {
       test: { command: "sleep 600", timeout_seconds: 3 },

@@ -167,6 +167,70 @@ describe("task environments", () => {
     );
   });
 
+  it("mounts the cached install (root): what a test writes into node_modules stays in its grading", async () => {
+    const dir = path.join(bank, "num-writer");
+    mkdirSync(dir);
+    await execa("cp", ["-a", `${taskDir}/.`, dir]);
+    // The test run first breaks is-number in place, then tests: the next grading must not see it.
+    writeFileSync(
+      path.join(dir, "task.yaml"),
+      readFileSync(path.join(dir, "task.yaml"), "utf8")
+        .replace("id: num-check", "id: num-writer")
+        .replace(
+          "command: node --test",
+          "command: grep -q 'module.exports = function' node_modules/is-number/index.js && echo 'module.exports = () => false;' > node_modules/is-number/index.js && touch node_modules/.written && rm node_modules/is-number/package.json && node --test",
+        ),
+    );
+    const task = await loadTask(dir);
+    const first = await gradeIc(task, options(GOLD));
+    expect(first).toMatchObject({ verdict: "fail", environment: { placed: "overlay" } });
+    const cached = path.join(cacheDir, "envs", first.environment!.key, "outputs", "node_modules");
+    expect(readFileSync(path.join(cached, "is-number", "index.js"), "utf8")).toContain(
+      "module.exports = function",
+    );
+    expect(existsSync(path.join(cached, "is-number", "package.json"))).toBe(true);
+    expect(existsSync(path.join(cached, ".written"))).toBe(false);
+    // The same test again: it finds is-number intact (its grep passes) and breaks it again.
+    expect(await gradeIc(task, options(GOLD))).toMatchObject({
+      verdict: "fail",
+      reason: "tests-failed",
+      environment: { cache_hit: true },
+    });
+  });
+
+  it("copies the install instead where overlays are off (LANCER_INSTALL_OVERLAY=off)", async () => {
+    const result = await runLancer(
+      [
+        "grade",
+        bank,
+        "num-check",
+        "--patch",
+        path.join(taskDir, "gold.patch"),
+        "--runs",
+        "1",
+        "--json",
+      ],
+      { env: { LANCER_CACHE_DIR: cacheDir, LANCER_INSTALL_OVERLAY: "off" } },
+    );
+    const grade = JSON.parse(result.stdout) as { verdict: string; environment: { placed: string } };
+    expect(grade).toMatchObject({ verdict: "pass", environment: { placed: "copy" } });
+  });
+
+  it("counts a patch that renames a file into node_modules as tampering", async () => {
+    const patch = [
+      "diff --git a/lib/count.js b/node_modules/is-number/index.js",
+      "similarity index 100%",
+      "rename from lib/count.js",
+      "rename to node_modules/is-number/index.js",
+      "",
+    ].join("\n");
+    const grade = await gradeIc(bankTask, options(patch));
+    expect(grade).toMatchObject({ verdict: "fail", reason: "tamper" });
+    expect(grade.detail).toContain(
+      "node_modules/is-number/index.js is part of the installed environment",
+    );
+  });
+
   it("makes a failed install an error with the log's tail, caches nothing, and builds afresh once fixed", async () => {
     const broken = path.join(bank, "num-broken");
     mkdirSync(broken);

@@ -35,4 +35,35 @@ describe("paths in a patch", () => {
       'gold.patch: "/tmp/new.txt" is absolute',
     );
   });
+
+  it("reads quoted names and the names of pure renames and copies, which have no ---/+++ lines", () => {
+    const patch = [
+      'diff --git "a/caf\\303\\251.js" "b/caf\\303\\251.js"',
+      '--- "a/caf\\303\\251.js"',
+      '+++ "b/caf\\303\\251.js"',
+      "@@ -1 +1 @@",
+      "-a",
+      "+b",
+      "diff --git a/lib/x.js b/test/hidden.test.js",
+      "similarity index 100%",
+      "rename from lib/x.js",
+      "rename to test/hidden.test.js",
+      'diff --git a/y b/"q\\"uote"',
+      "copy from y",
+      'copy to "q\\"uote"',
+      "",
+    ].join("\n");
+    expect(pathsInPatch(patch)).toEqual([
+      "café.js",
+      "lib/x.js",
+      "test/hidden.test.js",
+      "y",
+      'q"uote',
+    ]);
+  });
+
+  it("names a rename that climbs out of the workspace", () => {
+    const patch = "diff --git a/x b/../../x\nrename from x\nrename to ../../x\n";
+    expect(() => checkPatchPaths(patch, "candidate.patch")).toThrow(/\.\.\/\.\.\/x/);
+  });
 });

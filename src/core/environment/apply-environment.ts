@@ -5,6 +5,9 @@ import type { EnvironmentSpec } from "../task/schema.ts";
 import type { Environment } from "./build-environment.ts";
 import { keyFileNames } from "./environment-key.ts";
 import { EnvironmentError } from "./environment-error.ts";
+import { COMPILE_CACHE } from "./compile-cache.ts";
+import type { InstallOverlay, InstallPart } from "./install-overlay.ts";
+import { networkRefusal, networkRefusalMessage } from "./network-refusal.ts";
 import { runSetupCommands } from "./run-setup-commands.ts";
 
 /** How a grading's workspace got its environment, for the report. */
@@ -16,6 +19,11 @@ export interface EnvironmentUse {
   /** Why the install ran again in this grading's workspace (the candidate changed a key file). */
   reinstalled?: string;
   build_ms?: number;
+  /**
+   * How the cached install reached the workspace: `overlay` (mounted over the cache, nothing
+   * copied; root on Linux) or `copy`.
+   */
+  placed: "overlay" | "copy";
 }
 
 export interface ApplyEnvironmentOptions {
@@ -25,6 +33,8 @@ export interface ApplyEnvironmentOptions {
   scratch: string;
   cacheDir: string;
   pathPrefix: readonly string[];
+  /** The cached install's folders mounted over the workspace (host only). */
+  overlays?: readonly InstallOverlay[];
 }
 
 /** A build that failed on the candidate's code: the candidate's fault, not the grader's. */
@@ -45,33 +55,51 @@ export async function excludeInstall(environment: Environment, workspace: string
   );
 }
 
+/** What a workspace gets of a cached install: its outputs, and Node's compile cache. */
+export function installParts(
+  environment: Environment,
+  workspace: string,
+  scratch: string,
+): InstallPart[] {
+  const outputs = path.join(environment.dir, "outputs");
+  const parts = environment.outputs.map((o) => ({
+    from: path.join(outputs, o),
+    to: path.join(workspace, o),
+  }));
+  if (environment.compileCache)
+    parts.push({ from: environment.compileCache, to: path.join(scratch, "tmp", COMPILE_CACHE) });
+  return parts;
+}
+
 /**
- * Copies a cached install's outputs into a workspace: copies, never links, so that a
+ * Copies parts of a cached install into a workspace: copies, never links, so that a
  * candidate's tests cannot change the cache.
  */
 export async function copyInstall(
   environment: Environment,
-  workspace: string,
+  parts: readonly InstallPart[],
   timeoutSeconds: number,
 ): Promise<void> {
-  if (environment.outputs.length === 0) return;
-  const copy = await runProcess(
-    "cp",
-    // Modes and links kept; owners and times need not be, and skipping them is cheaper.
-    [
-      "-R",
-      "--no-dereference",
-      "--preserve=mode,links",
-      "--reflink=auto",
-      `${path.join(environment.dir, "outputs")}/.`,
-      workspace,
-    ],
-    { cwd: workspace, timeoutMs: timeoutSeconds * 1000 },
-  );
-  if (copy.exitCode !== 0)
-    throw new EnvironmentError(
-      `environment: copying ${environment.dir} failed: ${copy.stderr.trim()}`,
+  for (const { from, to } of parts) {
+    await mkdir(path.dirname(to), { recursive: true });
+    const copy = await runProcess(
+      "cp",
+      // Modes, links and times kept (npm trusts node_modules/.package-lock.json only when it
+      // is newer than the folders); owners need not be.
+      ["-R", "--no-dereference", "--preserve=mode,links,timestamps", "--reflink=auto", from, to],
+      { cwd: path.dirname(to), timeoutMs: timeoutSeconds * 1000 },
     );
+    if (copy.exitCode !== 0)
+      throw new EnvironmentError(
+        `environment: copying ${environment.dir} failed: ${copy.stderr.trim()}`,
+      );
+  }
+}
+
+/** Whether a patch changes a file that keys the environment (then the install runs again). */
+export function changedKeyFiles(spec: EnvironmentSpec, patchPaths: readonly string[]): string[] {
+  const keyFiles = new Set(keyFileNames(spec));
+  return patchPaths.filter((p) => keyFiles.has(p));
 }
 
 /**
@@ -86,12 +114,12 @@ export async function applyEnvironment(
   options: ApplyEnvironmentOptions,
 ): Promise<EnvironmentUse> {
   const context = { cwd: workspace, spec, isolation: environment.isolation, ...options };
-  const keyFiles = new Set(keyFileNames(spec));
-  const changedKeys = options.patchPaths.filter((p) => keyFiles.has(p));
+  const changedKeys = changedKeyFiles(spec, options.patchPaths);
   const use: EnvironmentUse = {
     key: environment.key,
     cache_hit: environment.hit,
     install_ms: environment.installMs,
+    placed: (options.overlays?.length ?? 0) > 0 ? "overlay" : "copy",
   };
   if (changedKeys.length > 0) {
     const installed = await runSetupCommands(spec.install, "install", context);
@@ -101,8 +129,12 @@ export async function applyEnvironment(
     try {
       use.build_ms = (await runSetupCommands(spec.build, "build", context)).durationMs;
     } catch (error) {
-      // The candidate's code is what the build compiles; with no change, the task is broken.
-      if (error instanceof EnvironmentError && options.patchPaths.length > 0)
+      // The candidate's code is what the build compiles; with no change, the task is broken,
+      // and so it is when the build reached for a network it does not have.
+      if (!(error instanceof EnvironmentError)) throw error;
+      const refused = environment.isolation.kind === "container" && networkRefusal(error.message);
+      if (refused) throw new EnvironmentError(networkRefusalMessage("build", refused));
+      if (options.patchPaths.length > 0)
         throw new BuildFailedError(error.message.replace(/^environment: /, ""));
       throw error;
     }
@@ -110,10 +142,15 @@ export async function applyEnvironment(
   return use;
 }
 
-/** Patch paths inside what the install made (e.g. node_modules/x): the candidate may not touch them. */
+/**
+ * Patch paths inside what the install made (e.g. node_modules/x), or on the way to it (a
+ * folder holding an install turned into a file or link): the candidate may not touch them.
+ */
 export function pathsIntoInstall(
   patchPaths: readonly string[],
   outputs: readonly string[],
 ): string[] {
-  return patchPaths.filter((p) => outputs.some((o) => p === o || p.startsWith(`${o}/`)));
+  return patchPaths.filter((p) =>
+    outputs.some((o) => p === o || p.startsWith(`${o}/`) || o.startsWith(`${p}/`)),
+  );
 }

@@ -5,6 +5,7 @@ import path from "node:path";
 import { git } from "../git/git.ts";
 import type { EnvironmentSpec } from "../task/schema.ts";
 import type { SourceRepo } from "../workspace/source-repo.ts";
+import { COMPILE_CACHE } from "./compile-cache.ts";
 import { environmentKey } from "./environment-key.ts";
 import type { Isolation } from "./isolation.ts";
 import { runSetupCommands } from "./run-setup-commands.ts";
@@ -22,6 +23,8 @@ export interface Environment {
   installMs: number;
   /** Where its commands ran; build and tests of a grading run there too. */
   isolation: Isolation;
+  /** Node's compile cache from the install, given to each grading's TMPDIR. */
+  compileCache?: string;
 }
 
 export interface EnvironmentPlace {
@@ -38,6 +41,8 @@ interface EnvironmentRecord {
   image?: string;
   key_files: Record<string, string>;
   outputs: string[];
+  /** Node's compile cache of the install is kept in `node-compile-cache/`. */
+  compile_cache?: boolean;
   /** Tracked files the install changed; grading starts from their base content. */
   modified: string[];
   install_ms: number;
@@ -87,7 +92,16 @@ function fromRecord(
   isolation: Isolation,
 ): Environment {
   const { key, outputs, install_ms: installMs } = record;
-  return { key, dir, outputs, hit, installMs, isolation };
+  const compileCache = record.compile_cache ? path.join(dir, COMPILE_CACHE) : undefined;
+  return {
+    key,
+    dir,
+    outputs,
+    hit,
+    installMs,
+    isolation,
+    ...(compileCache ? { compileCache } : {}),
+  };
 }
 
 async function build(
@@ -131,8 +145,15 @@ async function build(
       install_ms: installed.durationMs,
       created_at: new Date().toISOString(),
     };
-    await rm(tree, { recursive: true, force: true });
-    await rm(index, { force: true });
+    // Node's compile cache from the install is kept (npm in tests starts warm with it); the
+    // install's HOME and TMPDIR are not.
+    const compileCache = await keepCompileCache(staging);
+    if (compileCache) record.compile_cache = true;
+    await Promise.all(
+      [tree, index, path.join(staging, "home"), path.join(staging, "tmp")].map((p) =>
+        rm(p, { recursive: true, force: true }),
+      ),
+    );
     await writeFile(path.join(staging, "env.json"), `${JSON.stringify(record, null, 2)}\n`);
     await mkdir(path.dirname(dir), { recursive: true });
     try {
@@ -146,6 +167,16 @@ async function build(
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;
+  }
+}
+
+/** Moves the install's compile cache to the environment's top; true when there was one. */
+async function keepCompileCache(staging: string): Promise<boolean> {
+  try {
+    await rename(path.join(staging, "tmp", COMPILE_CACHE), path.join(staging, COMPILE_CACHE));
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -1,6 +1,8 @@
 import path from "node:path";
 import { runProcess, type ProcessResult } from "../exec/run-process.ts";
 import { containerName, currentUser, runInContainer } from "./docker.ts";
+import { EnvironmentError } from "./environment-error.ts";
+import { overlayCommand, overlayMountFailed, type InstallOverlay } from "./install-overlay.ts";
 import type { Isolation } from "./isolation.ts";
 
 /** The three kinds of command a grading runs, which differ in what they may reach. */
@@ -15,6 +17,8 @@ export interface CommandRun {
   phase: CommandPhase;
   /** Folders the command writes (a container binds them; the host needs nothing). */
   mounts: readonly string[];
+  /** The cached install's folders, mounted over the workspace for this command (host only). */
+  overlays?: readonly InstallOverlay[];
 }
 
 /**
@@ -22,13 +26,24 @@ export interface CommandRun {
  * the task's image. In a container, only install reaches the network (the host's, for its
  * proxy and registries); build and tests run with `--network none` on a read-only image.
  */
-export function runCommand(isolation: Isolation, run: CommandRun): Promise<ProcessResult> {
-  if (isolation.kind === "host")
-    return runProcess("bash", ["-c", run.command], {
+export async function runCommand(isolation: Isolation, run: CommandRun): Promise<ProcessResult> {
+  if (isolation.kind === "host") {
+    const overlays = run.overlays ?? [];
+    const { file, args } =
+      overlays.length > 0
+        ? overlayCommand(overlays, run.command)
+        : { file: "bash", args: ["-c", run.command] };
+    const result = await runProcess(file, args, {
       cwd: run.cwd,
       env: { ...run.env },
       timeoutMs: run.timeoutMs,
     });
+    if (overlays.length > 0 && overlayMountFailed(result.exitCode, result.stderr))
+      throw new EnvironmentError(
+        `environment: the cached install could not be mounted for the ${run.phase} step: ${result.stderr.trim().slice(-500)}`,
+      );
+    return result;
+  }
   return runInContainer(
     {
       image: isolation.image,

@@ -3,6 +3,7 @@ import path from "node:path";
 import { gradedTestEnv } from "../grade/run-tests.ts";
 import type { EnvironmentSpec } from "../task/schema.ts";
 import { EnvironmentError } from "./environment-error.ts";
+import type { InstallOverlay } from "./install-overlay.ts";
 import type { Isolation } from "./isolation.ts";
 import { runCommand } from "./run-command.ts";
 
@@ -59,6 +60,8 @@ export interface SetupContext {
   cacheDir: string;
   pathPrefix: readonly string[];
   isolation: Isolation;
+  /** The cached install's folders mounted over the workspace (host only). */
+  overlays?: readonly InstallOverlay[];
 }
 
 /**
@@ -109,6 +112,7 @@ export async function runSetupCommands(
       timeoutMs: context.spec.timeout_seconds * 1000,
       phase,
       mounts,
+      ...(context.overlays ? { overlays: context.overlays } : {}),
     });
     durationMs += result.durationMs;
     log += `$ ${command}\n${result.stdout}${result.stderr}\n`;

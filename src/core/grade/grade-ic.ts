@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
 import type { BankTask } from "../task/bank.ts";
-import type { TestSpec } from "../task/schema.ts";
+import type { EnvironmentSpec, TestSpec } from "../task/schema.ts";
 import { ensureSourceRepo, type SourceRepo } from "../workspace/source-repo.ts";
 import { createGradingWorkspace } from "../workspace/workspace.ts";
 import { applyPatch, changedPaths, type ApplyMethod } from "./apply-patch.ts";
@@ -10,12 +10,19 @@ import { overlayHiddenFiles, readHiddenFiles } from "./hidden-files.ts";
 import {
   applyEnvironment,
   BuildFailedError,
+  changedKeyFiles,
   copyInstall,
   excludeInstall,
+  installParts,
   pathsIntoInstall,
   type EnvironmentUse,
 } from "../environment/apply-environment.ts";
 import { ensureEnvironment, type Environment } from "../environment/build-environment.ts";
+import {
+  overlaysSupported,
+  planInstallOverlays,
+  type InstallOverlay,
+} from "../environment/install-overlay.ts";
 import { EnvironmentError } from "../environment/environment-error.ts";
 import {
   describeIsolation,
@@ -23,6 +30,7 @@ import {
   type Isolation,
   type IsolationChoice,
 } from "../environment/isolation.ts";
+import { networkRefusal, networkRefusalMessage } from "../environment/network-refusal.ts";
 import { PathEscapeError } from "../paths/contained-path.ts";
 import { pathsInPatch } from "../task/task-folder-files.ts";
 import { runTests, type TestRunPlace } from "./run-tests.ts";
@@ -142,18 +150,50 @@ async function gradeInScratch(
   const workspace = path.join(scratch, "ws");
   await createGradingWorkspace(source, workspace);
   if (environment) await excludeInstall(environment, workspace);
-  // The install's files are copied in while the patch applies and is checked: the two touch
-  // different files (a patch into the install is tampering), and the resets spare them.
-  const copied = environment
-    ? copyInstall(environment, workspace, bankTask.task.environment!.timeout_seconds)
-    : Promise.resolve();
-  copied.catch(() => undefined);
+  // The install is placed (mounted or copied) while the patch applies and is checked: the
+  // two touch different files (a patch into the install is tampering), and the resets spare
+  // them.
+  const placed = environment
+    ? placeInstall(environment, bankTask.task.environment!, {
+        workspace,
+        scratch,
+        isolation: setup.isolation,
+        patchPaths: pathsInPatch(options.patch),
+      })
+    : Promise.resolve([]);
+  placed.catch(() => undefined);
   try {
-    return await patchAndTest(bankTask, spec, scratch, options, setup, copied);
+    return await patchAndTest(bankTask, spec, scratch, options, setup, placed);
   } finally {
     // Never leave a copy running into a workspace that is about to be removed.
-    await copied.catch(() => undefined);
+    await placed.catch(() => undefined);
   }
+}
+
+/**
+ * Puts the cached install into a workspace: on the host, where overlays work and the patch
+ * keeps the key files, its folders are mounted over the cache for each command (nothing is
+ * copied, and what tests write stays in this grading); otherwise it is copied. Resolves to
+ * the overlays the commands mount.
+ */
+async function placeInstall(
+  environment: Environment,
+  spec: EnvironmentSpec,
+  where: { workspace: string; scratch: string; isolation: Isolation; patchPaths: string[] },
+): Promise<readonly InstallOverlay[]> {
+  const { workspace, scratch } = where;
+  const overlay =
+    where.isolation.kind === "host" &&
+    changedKeyFiles(spec, where.patchPaths).length === 0 &&
+    (await overlaysSupported());
+  const parts = installParts(environment, workspace, scratch);
+  if (!overlay) {
+    await copyInstall(environment, parts, spec.timeout_seconds);
+    return [];
+  }
+  const plan = await planInstallOverlays(parts, scratch);
+  await copyInstall(environment, plan.copied, spec.timeout_seconds);
+  return plan.overlays;
 }
 
 async function patchAndTest(
@@ -162,7 +202,7 @@ async function patchAndTest(
   scratch: string,
   options: GradeIcOptions,
   { environment, isolation }: Setup,
-  copied: Promise<void>,
+  placed: Promise<readonly InstallOverlay[]>,
 ): Promise<IcGrade> {
   const workspace = path.join(scratch, "ws");
   // Decided from the patch alone, before it applies: the install is being copied meanwhile.
@@ -196,14 +236,15 @@ async function patchAndTest(
     return { ...emptyGrade("fail", "tamper", detail), applyMethod: applied.method, tamper };
   }
   let environmentUse: EnvironmentUse | undefined;
+  const overlays = await placed;
   if (environment) {
-    await copied;
     try {
       environmentUse = await applyEnvironment(environment, bankTask.task.environment!, workspace, {
         patchPaths,
         scratch,
         cacheDir: options.cacheDir,
         pathPrefix: options.pathPrefix ?? [],
+        overlays,
       });
     } catch (error) {
       if (!(error instanceof BuildFailedError)) throw error;
@@ -222,6 +263,7 @@ async function patchAndTest(
           pathPrefix: options.pathPrefix ?? [],
           taskEnv: envSpec?.env ?? {},
           isolation,
+          overlays,
         }),
       );
     } catch (error) {
@@ -251,11 +293,17 @@ async function runOnce(index: number, spec: TestSpec, place: TestRunPlace): Prom
   const { process, evidence } = await runTests(spec, place);
   const decision = decideRun(spec, evidence);
   const required = new Set([...spec.fail_to_pass, ...spec.pass_to_pass]);
+  // No results from tests that had no network and tried to use it: the task's environment
+  // lacks something a test step downloads, not the candidate's fault.
+  const refused =
+    place.isolation?.kind === "container" && decision.reason === "no-evidence"
+      ? networkRefusal(process.stdout + process.stderr)
+      : undefined;
   return {
     index,
     verdict: decision.verdict,
-    reason: decision.reason,
-    detail: decision.detail,
+    reason: refused ? "environment" : decision.reason,
+    detail: refused ? networkRefusalMessage("test", refused) : decision.detail,
     exitCode: process.exitCode,
     durationMs: process.durationMs,
     tests: keepForReport(decision.tests, required),

@@ -4,6 +4,7 @@ import path from "node:path";
 import { resolveInside } from "../paths/contained-path.ts";
 import type { ProcessResult } from "../exec/run-process.ts";
 import { HOST, type Isolation } from "../environment/isolation.ts";
+import type { InstallOverlay } from "../environment/install-overlay.ts";
 import { runCommand } from "../environment/run-command.ts";
 import type { TestSpec } from "../task/schema.ts";
 import type { RunEvidence } from "./decide-run.ts";
@@ -34,6 +35,8 @@ export interface TestRunPlace {
   taskEnv?: Readonly<Record<string, string>>;
   /** The host (default) or the task's container, with no network. */
   isolation?: Isolation;
+  /** The cached install's folders mounted over the workspace (host only). */
+  overlays?: readonly InstallOverlay[];
 }
 
 /**
@@ -66,6 +69,7 @@ export async function runTests(
     },
     phase: "test",
     mounts: [workspace, home, tmp],
+    ...(place.overlays ? { overlays: place.overlays } : {}),
   });
   const text = resultsFile ? await readResults(await resultsFile()) : result.stdout;
   return {

@@ -82,17 +82,66 @@ export function patchHeaderNames(patch: string): string[] {
       continue;
     }
     const header = /^(?:---|\+\+\+) (.+?)(?:\t.*)?$/.exec(line);
-    if (header?.[1]) names.push(header[1]);
+    if (header?.[1]) names.push(unquoteGitPath(header[1]));
   }
   return names;
 }
 
-/** Workspace paths a unified diff touches: its header names without `a/` / `b/`. */
+/**
+ * The paths of a git diff's extended headers (`rename from x`, `copy to y`): a pure rename
+ * or copy has no `---` / `+++` lines, yet git applies it. Written without `a/` / `b/`.
+ */
+export function patchRenameNames(patch: string): string[] {
+  const names: string[] = [];
+  for (const match of patch.matchAll(/^(?:rename|copy) (?:from|to) (.+)$/gm))
+    names.push(unquoteGitPath(match[1]!));
+  return names;
+}
+
+/** A name as git writes it: plain, or in double quotes with C escapes (`"a/caf\303\251"`). */
+export function unquoteGitPath(name: string): string {
+  if (!name.startsWith('"') || !name.endsWith('"') || name.length < 2) return name;
+  const bytes: number[] = [];
+  const body = name.slice(1, -1);
+  const simple: Record<string, number> = {
+    n: 10,
+    t: 9,
+    '"': 34,
+    "\\": 92,
+    a: 7,
+    b: 8,
+    f: 12,
+    r: 13,
+    v: 11,
+  };
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i]!;
+    if (ch !== "\\") {
+      bytes.push(...Buffer.from(ch, "utf8"));
+      continue;
+    }
+    const octal = /^[0-7]{3}/.exec(body.slice(i + 1));
+    if (octal) {
+      bytes.push(parseInt(octal[0], 8));
+      i += 3;
+    } else {
+      const next = body[i + 1] ?? "";
+      bytes.push(simple[next] ?? next.charCodeAt(0));
+      i += 1;
+    }
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
+
+/**
+ * Workspace paths a unified diff touches: its `---` / `+++` names without `a/` / `b/`, and
+ * the names of its renames and copies.
+ */
 export function pathsInPatch(patch: string): string[] {
   const paths = patchHeaderNames(patch)
     .filter((name) => name !== "/dev/null")
     .map((name) => name.replace(/^[ab]\//, ""));
-  return [...new Set(paths)];
+  return [...new Set([...paths, ...patchRenameNames(patch)])];
 }
 
 /**
