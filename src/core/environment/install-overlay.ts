@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
+import { lstat, mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { runProcess } from "../exec/run-process.ts";
@@ -129,7 +129,8 @@ export async function planInstallOverlays(
   const overlays: InstallOverlay[] = [];
   const copied: InstallPart[] = [];
   for (const part of parts) {
-    const info = await stat(part.from).catch(() => undefined);
+    // lstat: a link is copied as a link, never mounted as what it points at.
+    const info = await lstat(part.from).catch(() => undefined);
     const overlay = overlayIn(scratch, part.from, part.to, overlays.length);
     const paths = [overlay.lower, overlay.target, overlay.upper, overlay.work];
     if (!info?.isDirectory() || paths.some((p) => UNSAFE_IN_OPTIONS.test(p))) {
