@@ -127,6 +127,7 @@ async function build(
       isolation: context.isolation,
     });
     await writeFile(path.join(staging, "install.log"), installed.log);
+    await warmNpm(tree, spec, { ...context, scratch: staging });
     const { outputs, modified } = await installOutputs(tree, gitEnv);
     await mkdir(path.join(staging, "outputs"));
     for (const output of outputs) {
@@ -168,6 +169,27 @@ async function build(
     await rm(staging, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * Runs npm's `exec` and `run` code paths once (running nothing of the project) so that Node's
+ * compile cache kept with the environment covers what `npx` and `npm test` load besides what
+ * the install loaded. Only for npm projects; a failure only leaves the cache cooler.
+ */
+async function warmNpm(
+  tree: string,
+  spec: EnvironmentSpec,
+  context: EnvironmentPlace & { scratch: string },
+): Promise<void> {
+  if (!existsSync(path.join(tree, "package.json"))) return;
+  await runSetupCommands(["npm exec --call true && npm run --silent > /dev/null"], "build", {
+    cwd: tree,
+    spec: { ...spec, timeout_seconds: 60 },
+    scratch: context.scratch,
+    cacheDir: context.cacheDir,
+    pathPrefix: context.pathPrefix,
+    isolation: context.isolation,
+  }).catch(() => undefined);
 }
 
 /** Moves the install's compile cache to the environment's top; true when there was one. */

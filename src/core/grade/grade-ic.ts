@@ -6,7 +6,12 @@ import { ensureSourceRepo, type SourceRepo } from "../workspace/source-repo.ts";
 import { createGradingWorkspace } from "../workspace/workspace.ts";
 import { applyPatch, changedPaths, type ApplyMethod } from "./apply-patch.ts";
 import { decideRun } from "./decide-run.ts";
-import { overlayHiddenFiles, readHiddenFiles } from "./hidden-files.ts";
+import {
+  hiddenSnapshot,
+  overlayHiddenFiles,
+  readHiddenFiles,
+  writeHiddenSnapshot,
+} from "./hidden-files.ts";
 import {
   applyEnvironment,
   BuildFailedError,
@@ -113,9 +118,10 @@ export async function gradeIc(bankTask: BankTask, options: GradeIcOptions): Prom
     scratch = await mkdtemp(
       path.join(path.resolve(options.workRoot), `lancer-${bankTask.task.id}-`),
     );
-    const graded = await gradeInScratch(bankTask, spec, source, scratch, options, {
+    const graded = await gradeInScratch(bankTask, spec, scratch, options, {
       environment,
       isolation,
+      source,
     });
     const grade =
       isolation.kind === "container"
@@ -136,17 +142,17 @@ export async function gradeIc(bankTask: BankTask, options: GradeIcOptions): Prom
 interface Setup {
   environment: Environment | undefined;
   isolation: Isolation;
+  source: SourceRepo;
 }
 
 async function gradeInScratch(
   bankTask: BankTask,
   spec: TestSpec,
-  source: SourceRepo,
   scratch: string,
   options: GradeIcOptions,
   setup: Setup,
 ): Promise<IcGrade> {
-  const { environment } = setup;
+  const { environment, source } = setup;
   const workspace = path.join(scratch, "ws");
   await createGradingWorkspace(source, workspace);
   if (environment) await excludeInstall(environment, workspace);
@@ -201,7 +207,7 @@ async function patchAndTest(
   spec: TestSpec,
   scratch: string,
   options: GradeIcOptions,
-  { environment, isolation }: Setup,
+  { environment, isolation, source }: Setup,
   placed: Promise<readonly InstallOverlay[]>,
 ): Promise<IcGrade> {
   const workspace = path.join(scratch, "ws");
@@ -217,12 +223,15 @@ async function patchAndTest(
     return { ...emptyGrade("fail", "tamper", detail), tamper };
   }
   const hiddenFiles = readHiddenFiles(bankTask);
-  hiddenFiles.catch(() => undefined);
+  const snapshot = hiddenFiles.then((hidden) =>
+    hiddenSnapshot(hidden, (dir) => createGradingWorkspace(source, dir), scratch, source.commit),
+  );
+  snapshot.catch(() => undefined);
   const applied = await applyPatch(workspace, options.patch, scratch, environment?.outputs);
   if (!applied.applied)
     return emptyGrade("fail", "patch-does-not-apply", applied.errors.join("; "));
   const hidden = await hiddenFiles;
-  const changed = await changedPaths(workspace);
+  const changed = applied.changed ?? (await changedPaths(workspace));
   const tamper = [
     ...findTampering(changed, {
       protectedGlobs: bankTask.task.hidden.protected,
@@ -251,7 +260,9 @@ async function patchAndTest(
       return { ...emptyGrade("fail", "build-failed", error.message), applyMethod: applied.method };
     }
   }
-  await overlayHiddenFiles(hidden, workspace, scratch);
+  const files = await snapshot;
+  if (files) await writeHiddenSnapshot(files, workspace);
+  else await overlayHiddenFiles(hidden, workspace, scratch);
   const envSpec = bankTask.task.environment;
   const runs: GradeRun[] = [];
   for (let index = 1; index <= options.runs; index++) {
