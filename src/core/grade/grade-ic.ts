@@ -7,6 +7,8 @@ import { createGradingWorkspace } from "../workspace/workspace.ts";
 import { applyPatch, changedPaths, type ApplyMethod } from "./apply-patch.ts";
 import { decideRun } from "./decide-run.ts";
 import {
+  changedHiddenFiles,
+  fingerprintHiddenFiles,
   hiddenSnapshot,
   overlayHiddenFiles,
   readHiddenFiles,
@@ -39,7 +41,12 @@ import { networkRefusal, networkRefusalMessage } from "../environment/network-re
 import { PathEscapeError } from "../paths/contained-path.ts";
 import { pathsInPatch } from "../task/task-folder-files.ts";
 import { runTests, type TestRunPlace } from "./run-tests.ts";
-import { findEscapingSymlinks, findTampering, type TamperFinding } from "./tamper.ts";
+import {
+  findEscapingSymlinks,
+  findTampering,
+  protectedFilesAt,
+  type TamperFinding,
+} from "./tamper.ts";
 import { combineVerdicts, type Verdict, type VerdictReason } from "./verdict.ts";
 import type { TestResult } from "./results/types.ts";
 
@@ -264,19 +271,43 @@ async function patchAndTest(
   if (files) await writeHiddenSnapshot(files, workspace);
   else await overlayHiddenFiles(hidden, workspace, scratch);
   const envSpec = bankTask.task.environment;
+  // What the hidden tests and the protected files are before any run: a run after which
+  // they differ was forged by code that rewrote them (for the next run, or its own report).
+  const protectedFiles = await protectedFilesAt(
+    source.repo,
+    source.commit,
+    bankTask.task.hidden.protected,
+  );
+  const watched = [...new Set([...hidden.paths, ...protectedFiles])];
+  const hiddenPrint = await fingerprintHiddenFiles(workspace, watched);
   const runs: GradeRun[] = [];
   for (let index = 1; index <= options.runs; index++) {
     try {
-      runs.push(
-        await runOnce(index, spec, {
-          workspace,
-          scratchDir: scratch,
-          pathPrefix: options.pathPrefix ?? [],
-          taskEnv: envSpec?.env ?? {},
-          isolation,
-          overlays,
-        }),
+      // Fresh hidden files before every run but the first, where the snapshot allows.
+      if (index > 1 && files) await writeHiddenSnapshot(files, workspace);
+      const run = await runOnce(index, spec, {
+        workspace,
+        scratchDir: scratch,
+        pathPrefix: options.pathPrefix ?? [],
+        taskEnv: envSpec?.env ?? {},
+        isolation,
+        overlays,
+      });
+      const changedHidden = changedHiddenFiles(
+        hiddenPrint,
+        await fingerprintHiddenFiles(workspace, watched),
       );
+      if (changedHidden.length > 0) {
+        const detail = `tampered with hidden tests: ${changedHidden.join(", ")} changed during run ${index} (hidden or protected files)`;
+        runs.push({ ...run, verdict: "fail", reason: "tamper", detail });
+        return {
+          ...emptyGrade("fail", "tamper", detail),
+          applyMethod: applied.method,
+          ...(environmentUse ? { environment: environmentUse } : {}),
+          runs,
+        };
+      }
+      runs.push(run);
     } catch (error) {
       // The candidate's code led a path the grader uses out of the workspace: stop here,
       // before the grader removes or reads anything through it.

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { cp, lstat, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { cp, lstat, mkdir, readFile, readlink, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { git } from "../git/git.ts";
 import { resolveInside } from "../paths/contained-path.ts";
@@ -128,4 +129,39 @@ export async function writeHiddenSnapshot(
     await rm(target, { force: true });
     await writeFile(target, entry.content, { mode: entry.mode });
   }
+}
+
+/**
+ * What is at each hidden path of a workspace, as a comparable string: a file's content hash,
+ * a link's target, `folder` or `missing`. Links are never followed.
+ */
+export async function fingerprintHiddenFiles(
+  workspace: string,
+  paths: readonly string[],
+): Promise<Map<string, string>> {
+  const prints = new Map<string, string>();
+  for (const rel of paths) {
+    const file = path.join(workspace, rel);
+    const info = await lstat(file).catch(() => undefined);
+    if (!info) prints.set(rel, "missing");
+    else if (info.isSymbolicLink()) prints.set(rel, `link ${await readlink(file)}`);
+    else if (!info.isFile()) prints.set(rel, "not a file");
+    else {
+      // Opened without following a link that replaced the file since the lstat.
+      const content = await readFile(file, { flag: constants.O_RDONLY | constants.O_NOFOLLOW });
+      prints.set(
+        rel,
+        `file ${info.mode & 0o777} ${createHash("sha256").update(content).digest("hex")}`,
+      );
+    }
+  }
+  return prints;
+}
+
+/** The hidden paths whose fingerprint differs from `before`, sorted. */
+export function changedHiddenFiles(
+  before: ReadonlyMap<string, string>,
+  after: ReadonlyMap<string, string>,
+): string[] {
+  return [...before.keys()].filter((rel) => before.get(rel) !== after.get(rel)).sort();
 }

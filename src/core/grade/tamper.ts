@@ -1,6 +1,7 @@
 import { lstat, readlink } from "node:fs/promises";
 import path from "node:path";
 import picomatch from "picomatch";
+import { git } from "../git/git.ts";
 
 export interface TamperFinding {
   path: string;
@@ -60,4 +61,30 @@ export async function findEscapingSymlinks(
     }
   }
   return findings;
+}
+
+const protectedListings = new Map<string, Promise<string[]>>();
+
+/**
+ * The files of a base commit that protected globs cover (test files, runner configs): a
+ * candidate may not change them in its patch, and its code must not change them while the
+ * tests run either. Listed once per process for a commit and globs.
+ */
+export function protectedFilesAt(
+  gitDir: string,
+  commit: string,
+  globs: readonly string[],
+): Promise<string[]> {
+  if (globs.length === 0) return Promise.resolve([]);
+  const id = JSON.stringify([gitDir, commit, globs]);
+  let pending = protectedListings.get(id);
+  if (!pending) {
+    const isProtected = picomatch([...globs], { dot: true });
+    pending = git(["ls-tree", "-r", "-z", "--name-only", commit], { cwd: gitDir }).then(
+      ({ stdout }) => stdout.split("\0").filter((name) => name !== "" && isProtected(name)),
+    );
+    pending.catch(() => protectedListings.delete(id));
+    protectedListings.set(id, pending);
+  }
+  return pending;
 }
