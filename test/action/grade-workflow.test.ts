@@ -205,6 +205,25 @@ describe("the Lancer Action grades pull requests in workflows", () => {
     expect(check?.output.summary).toContain("test/slugify.test.js");
   });
 
+  it("fails a candidate whose code rewrites the hidden tests for the next run (tamper)", async () => {
+    const charmap = readFileSync(path.join(TASK_DIR, "source", "src", "charmap.js"), "utf8");
+    const rewriter = [
+      'import { readFileSync as read, writeFileSync as write } from "node:fs";',
+      'const file = "test/slugify.test.js";',
+      'write(file, read(file, "utf8").replace(/assert\\.\\w+\\(/g, "void ("));',
+      "",
+    ].join("\n");
+    const sha = await slugify.branch("rewrite-tests", {
+      files: { "src/charmap.js": `${charmap}${rewriter}` },
+    });
+    const pr = await slugify.pull("rewrite-tests");
+    await gradeWithTemplate(slugify, TASK, sha, pr);
+    const [check] = await lancerChecks(fx, TASK, sha);
+    expect(check?.conclusion).toBe("failure");
+    expect(check?.output.title).toBe("fail (tamper): $0 of $250");
+    expect(check?.output.summary).toContain("tampered with hidden tests: test/slugify.test.js");
+  });
+
   it("leaves no credential in the run phase's processes (the graded test looks)", async () => {
     const sha = await probe.branch("fix", {
       files: { "src/flag.js": "export const fixed = true;\n" },
