@@ -62,12 +62,16 @@ export function installParts(
   scratch: string,
 ): InstallPart[] {
   const outputs = path.join(environment.dir, "outputs");
-  const parts = environment.outputs.map((o) => ({
+  const parts: InstallPart[] = environment.outputs.map((o) => ({
     from: path.join(outputs, o),
     to: path.join(workspace, o),
   }));
   if (environment.compileCache)
-    parts.push({ from: environment.compileCache, to: path.join(scratch, "tmp", COMPILE_CACHE) });
+    parts.push({
+      from: environment.compileCache,
+      to: path.join(scratch, "tmp", COMPILE_CACHE),
+      readOnly: true,
+    });
   return parts;
 }
 

@@ -11,6 +11,12 @@ import { runProcess } from "../exec/run-process.ts";
  * nothing is left mounted when the command ends.
  */
 export interface InstallOverlay {
+  /**
+   * `overlay` (writable, the writes kept in `upper`) or `read-only` (a read-only bind mount,
+   * for what only the runtime writes to, such as Node's compile cache: no overlay to read
+   * through, and a write is refused rather than kept).
+   */
+  kind: "overlay" | "read-only";
   /** The cached folder (e.g. `<cache>/envs/<key>/outputs/node_modules`). */
   lower: string;
   /** Where it appears (e.g. `<workspace>/node_modules`); an empty folder until mounted. */
@@ -28,14 +34,15 @@ const UNSAFE_IN_OPTIONS = /[,:\n\\]/;
 
 /**
  * The bash program that mounts every overlay, then runs the command: arguments are the count
- * of overlays, four paths per overlay (lower, upper, work, target), then the command.
+ * of mounts, five per mount (kind, lower, upper, work, target), then the command.
  */
 const MOUNT_SCRIPT = [
   "n=$1; shift",
   "for ((i = 0; i < n; i++)); do",
-  '  mount -t overlay overlay -o "lowerdir=$1,upperdir=$2,workdir=$3" "$4" ||',
-  `    { echo "lancer: cannot mount the cached install at $4" >&2; exit ${MOUNT_FAILED}; }`,
-  "  shift 4",
+  '  if [ "$1" = read-only ]; then mount --bind -o ro "$2" "$5"',
+  '  else mount -t overlay overlay -o "lowerdir=$2,upperdir=$3,workdir=$4" "$5"; fi ||',
+  `    { echo "lancer: cannot mount the cached install at $5" >&2; exit ${MOUNT_FAILED}; }`,
+  "  shift 5",
   "done",
   'exec bash -c "$1"',
 ].join("\n");
@@ -45,7 +52,7 @@ export function overlayCommand(
   overlays: readonly InstallOverlay[],
   command: string,
 ): { file: string; args: string[] } {
-  const paths = overlays.flatMap((o) => [o.lower, o.upper, o.work, o.target]);
+  const paths = overlays.flatMap((o) => [o.kind, o.lower, o.upper, o.work, o.target]);
   return {
     file: "unshare",
     args: [
@@ -102,8 +109,15 @@ async function probe(): Promise<boolean> {
   }
 }
 
-function overlayIn(scratch: string, lower: string, target: string, index = 0): InstallOverlay {
+function overlayIn(
+  scratch: string,
+  lower: string,
+  target: string,
+  index = 0,
+  kind: InstallOverlay["kind"] = "overlay",
+): InstallOverlay {
   return {
+    kind,
     lower,
     target,
     upper: path.join(scratch, "overlay", String(index), "upper"),
@@ -115,6 +129,8 @@ function overlayIn(scratch: string, lower: string, target: string, index = 0): I
 export interface InstallPart {
   from: string;
   to: string;
+  /** Mounted read-only rather than as a writable overlay (see InstallOverlay). */
+  readOnly?: boolean;
 }
 
 /**
@@ -131,7 +147,8 @@ export async function planInstallOverlays(
   for (const part of parts) {
     // lstat: a link is copied as a link, never mounted as what it points at.
     const info = await lstat(part.from).catch(() => undefined);
-    const overlay = overlayIn(scratch, part.from, part.to, overlays.length);
+    const kind = part.readOnly ? "read-only" : "overlay";
+    const overlay = overlayIn(scratch, part.from, part.to, overlays.length, kind);
     const paths = [overlay.lower, overlay.target, overlay.upper, overlay.work];
     if (!info?.isDirectory() || paths.some((p) => UNSAFE_IN_OPTIONS.test(p))) {
       copied.push(part);
