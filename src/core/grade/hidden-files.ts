@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { constants } from "node:fs";
+import { constants, readFileSync } from "node:fs";
 import { cp, lstat, mkdir, readFile, readlink, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { git } from "../git/git.ts";
@@ -132,8 +131,8 @@ export async function writeHiddenSnapshot(
 }
 
 /**
- * What is at each hidden path of a workspace, as a comparable string: a file's content hash,
- * a link's target, `folder` or `missing`. Links are never followed.
+ * What is at each hidden path of a workspace, as a comparable string: a file's mode and
+ * content hash, a link's target, `not a file` or `missing`. Links are never followed.
  */
 export async function fingerprintHiddenFiles(
   workspace: string,
