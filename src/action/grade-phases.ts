@@ -163,17 +163,7 @@ export async function environmentPhase(
   const { work, candidate } = options;
   const taskDir = work.taskDir(options.taskId);
   if (!existsSync(taskDir)) {
-    const doc = existsSync(work.result)
-      ? await readResult(work.result, options.taskId)
-      : await writeResult(
-          work,
-          errorDocument(
-            options.taskId,
-            `nothing prepared in ${work.root}: run phase 'prepare' for task ${options.taskId} first, in the same job`,
-            candidateRef(candidate),
-          ),
-        );
-    return { ok: false, doc };
+    return { ok: false, doc: await unprepared(work, options.taskId, candidate) };
   }
   const bankTask = await loadTask(taskDir);
   const spec = bankTask.task.environment;
@@ -216,16 +206,7 @@ export async function runGrade(options: RunOptions): Promise<GradeDocument> {
   const { work, candidate, taskId } = options;
   const taskDir = work.taskDir(taskId);
   if (!existsSync(taskDir)) {
-    // prepare failed and left its error document; pass it on.
-    if (existsSync(work.result)) return readResult(work.result, taskId);
-    return writeResult(
-      work,
-      errorDocument(
-        taskId,
-        `nothing prepared in ${work.root}: run phase 'prepare' for task ${taskId} first, in the same job`,
-        candidateRef(candidate),
-      ),
-    );
+    return unprepared(work, taskId, candidate);
   }
   const bankTask = await loadTask(taskDir);
   const spec = bankTask.task.hidden.test!;
@@ -268,6 +249,26 @@ export async function runGrade(options: RunOptions): Promise<GradeDocument> {
     pathPrefix: options.pathPrefix,
   });
   return writeResult(work, gradeDocument(taskId, spec, grade, candidateRef(candidate)));
+}
+
+/**
+ * The result when no prepared task is in the work folder: the error document an earlier phase
+ * left (prepare or environment failed), passed on, or one saying prepare did not run.
+ */
+async function unprepared(
+  work: WorkDir,
+  taskId: string,
+  candidate: Candidate,
+): Promise<GradeDocument> {
+  if (existsSync(work.result)) return readResult(work.result, taskId);
+  return writeResult(
+    work,
+    errorDocument(
+      taskId,
+      `nothing prepared in ${work.root}: run phase 'prepare' for task ${taskId} first, in the same job`,
+      candidateRef(candidate),
+    ),
+  );
 }
 
 export function candidateRef(candidate: Candidate): GradeDocument["candidate"] {

@@ -166,17 +166,18 @@ async function gradeInScratch(
   // The install is placed (mounted or copied) while the patch applies and is checked: the
   // two touch different files (a patch into the install is tampering), and the resets spare
   // them.
+  const patchPaths = pathsInPatch(options.patch);
   const placed = environment
     ? placeInstall(environment, bankTask.task.environment!, {
         workspace,
         scratch,
         isolation: setup.isolation,
-        patchPaths: pathsInPatch(options.patch),
+        patchPaths,
       })
     : Promise.resolve([]);
   placed.catch(() => undefined);
   try {
-    return await patchAndTest(bankTask, spec, scratch, options, setup, placed);
+    return await patchAndTest(bankTask, spec, scratch, options, setup, { patchPaths, placed });
   } finally {
     // Never leave a copy running into a workspace that is about to be removed.
     await placed.catch(() => undefined);
@@ -215,11 +216,10 @@ async function patchAndTest(
   scratch: string,
   options: GradeIcOptions,
   { environment, isolation, source }: Setup,
-  placed: Promise<readonly InstallOverlay[]>,
+  { patchPaths, placed }: { patchPaths: string[]; placed: Promise<readonly InstallOverlay[]> },
 ): Promise<IcGrade> {
   const workspace = path.join(scratch, "ws");
-  // Decided from the patch alone, before it applies: the install is being copied meanwhile.
-  const patchPaths = pathsInPatch(options.patch);
+  // Decided from the patch alone, before it applies: the install is being placed meanwhile.
   const intoInstall = pathsIntoInstall(patchPaths, environment?.outputs ?? []);
   if (intoInstall.length > 0) {
     const tamper = intoInstall.map((p) => ({
