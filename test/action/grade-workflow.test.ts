@@ -18,6 +18,8 @@ import type { SandboxFixture } from "../helpers/sandbox-fixture.ts";
 
 const TASK = "js-slugify-accents";
 const TASK_DIR = path.join(FIXTURE_TASKS, TASK);
+const PY_TASK = "py-dotenv-inline-comments";
+const PY_TASK_DIR = path.join(FIXTURE_TASKS, PY_TASK);
 const PRICE = 25000;
 
 /**
@@ -136,12 +138,18 @@ describe("the Lancer Action grades pull requests in workflows", () => {
   let org: string;
   let slugify: Mirror;
   let probe: Mirror;
+  let dotenv: Mirror;
 
   beforeAll(async () => {
     fx = await startLancerSandbox();
     org = fx.running.org;
-    await pushBank(fx, "bank", { [TASK]: filesOf(TASK_DIR), "probe-no-token": PROBE_TASK });
+    await pushBank(fx, "bank", {
+      [TASK]: filesOf(TASK_DIR),
+      [PY_TASK]: filesOf(PY_TASK_DIR),
+      "probe-no-token": PROBE_TASK,
+    });
     slugify = await pushMirror(fx, TASK, filesOf(path.join(TASK_DIR, "source")));
+    dotenv = await pushMirror(fx, PY_TASK, filesOf(path.join(PY_TASK_DIR, "source")));
     probe = await pushMirror(fx, "probe-no-token", {
       "package.json": PROBE_TASK["source/package.json"],
       "src/flag.js": PROBE_TASK["source/src/flag.js"],
@@ -222,6 +230,65 @@ describe("the Lancer Action grades pull requests in workflows", () => {
     expect(check?.conclusion).toBe("failure");
     expect(check?.output.title).toBe("fail (tamper): $0 of $250");
     expect(check?.output.summary).toContain("tampered with hidden tests: test/slugify.test.js");
+  });
+
+  it("fails a candidate whose module turns node:assert into no-ops (results forged)", async () => {
+    const charmap = readFileSync(path.join(TASK_DIR, "source", "src", "charmap.js"), "utf8");
+    const disable = [
+      'import { createRequire as attackRequire, syncBuiltinESMExports } from "node:module";',
+      "const attack = attackRequire(import.meta.url);",
+      'for (const id of ["node:assert", "node:assert/strict"]) {',
+      "  const mod = attack(id);",
+      '  for (const key of Object.keys(mod)) if (typeof mod[key] === "function") mod[key] = () => {};',
+      "}",
+      "syncBuiltinESMExports();",
+      "",
+    ].join("\n");
+    const sha = await slugify.branch("no-assert", {
+      files: { "src/charmap.js": `${charmap}${disable}` },
+    });
+    const pr = await slugify.pull("no-assert");
+    await gradeWithTemplate(slugify, TASK, sha, pr);
+    const [check] = await lancerChecks(fx, TASK, sha);
+    expect(check?.conclusion).toBe("failure");
+    expect(check?.output.title).toBe("fail (results-forged): $0 of $250");
+    expect(check?.output.summary).toMatch(
+      /results forged: canary test_\w+ \(must fail\) was reported passed/,
+    );
+    expect(check?.output.summary).toMatch(
+      /Defences: canaries \d+\/12 confirmed; hidden-file hashes unchanged/,
+    );
+  });
+
+  it("fails a candidate that prints pytest PASSED lines and exits before pytest reports (results forged)", async () => {
+    const init = readFileSync(path.join(PY_TASK_DIR, "source", "envfile", "__init__.py"), "utf8");
+    const forge = [
+      "import glob as _g, os as _os, re as _re, stat as _st",
+      "_lines = []",
+      'for _f in sorted(_g.glob("tests/**/test_*.py", recursive=True)):',
+      '    for _n in _re.findall(r"^def (test_\\w+)", open(_f).read(), _re.M):',
+      '        _lines.append("PASSED %s::%s\\n" % (_f, _n))',
+      "for _fd in range(1, 64):",
+      "    try:",
+      "        _m = _os.fstat(_fd).st_mode",
+      "        if _st.S_ISFIFO(_m) or _st.S_ISSOCK(_m):",
+      '            _os.write(_fd, "".join(_lines).encode())',
+      "    except OSError:",
+      "        pass",
+      "_os._exit(0)",
+      "",
+    ].join("\n");
+    const sha = await dotenv.branch("print-passed", {
+      files: { "envfile/__init__.py": `${init}${forge}` },
+    });
+    const pr = await dotenv.pull("print-passed");
+    await gradeWithTemplate(dotenv, PY_TASK, sha, pr);
+    const [check] = await lancerChecks(fx, PY_TASK, sha);
+    expect(check?.conclusion).toBe("failure");
+    expect(check?.output.title).toBe("fail (results-forged): $0 of $275");
+    expect(check?.output.summary).toMatch(
+      /results forged: canary test_\w+ \(must fail\) was reported passed/,
+    );
   });
 
   it("leaves no credential in the run phase's processes (the graded test looks)", async () => {

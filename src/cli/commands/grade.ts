@@ -7,6 +7,7 @@ import { gradeManager, type ManagerGrade } from "../../core/grade/grade-manager.
 import type { Verdict } from "../../core/grade/verdict.ts";
 import { formatCents } from "../../core/money.ts";
 import { computePayout } from "../../core/payout.ts";
+import { defencesLine } from "../../core/report/render-grade.ts";
 import { patchFromDir } from "../../core/grade/patch-from-dir.ts";
 import { existingFolderProblem } from "../../core/paths/folder-problem.ts";
 import { findTask, gradability, type BankTask } from "../../core/task/bank.ts";
@@ -150,6 +151,7 @@ export function registerGrade(program: Command, output: Output): void {
         (run) =>
           `  run ${run.index}: ${run.verdict} (${run.reason}) ${run.testsPassed} passed, ${run.testsFailed} failed, ${run.durationMs} ms`,
       );
+      if (grade.defences) lines.push(`  ${defencesLine(grade.defences)}`);
       if (grade.workspace) lines.push(`workspace kept at ${grade.workspace}`);
       report(output, task, grade, lines, options.json);
     });

@@ -54,6 +54,22 @@ export const GradeDocument = z.object({
     .optional(),
   /** `container <image>` when install, build and tests ran in a container. */
   isolation: z.string().optional(),
+  /** The defences against forged results that ran: canaries, hidden-file hashes, results source. */
+  defences: z
+    .object({
+      canaries: z.object({
+        file: z.string().optional(),
+        planted: z.number().int().nonnegative(),
+        confirmed: z.number().int().nonnegative(),
+        why_none: z.string().optional(),
+      }),
+      hidden_files: z.object({
+        checked: z.number().int().nonnegative(),
+        unchanged: z.boolean(),
+      }),
+      results_source: z.string(),
+    })
+    .optional(),
   runs: z.array(RunRow),
   candidate: z.object({ repository: z.string().optional(), sha: z.string().optional() }),
   graded_at: z.string(),
@@ -83,6 +99,7 @@ export function gradeDocument(
     ...(grade.tamper ? { tamper: grade.tamper.map((t) => ({ path: t.path, why: t.why })) } : {}),
     ...(grade.environment ? { environment: grade.environment } : {}),
     ...(grade.isolation ? { isolation: grade.isolation } : {}),
+    ...(grade.defences ? { defences: grade.defences } : {}),
     runs: grade.runs.map((run) => ({
       index: run.index,
       verdict: run.verdict,

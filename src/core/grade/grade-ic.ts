@@ -49,6 +49,15 @@ import {
 } from "./tamper.ts";
 import { combineVerdicts, type Verdict, type VerdictReason } from "./verdict.ts";
 import type { TestResult } from "./results/types.ts";
+import type { Canary } from "./canaries/canary-set.ts";
+import { planCanaries } from "./canaries/plan-canaries.ts";
+import {
+  countCanaries,
+  plantCanaries,
+  readCanaryHost,
+  startDefences,
+  type Defences,
+} from "./canaries/plant-canaries.ts";
 
 /** Keep reports small: a run records its required tests and at most this many others. */
 const MAX_TESTS_RECORDED = 200;
@@ -65,6 +74,8 @@ export interface GradeRun {
   testsPassed: number;
   testsFailed: number;
   outputTail: string;
+  /** How many of the run's canaries its results confirmed (absent: none were planted). */
+  canariesConfirmed?: number;
 }
 
 export interface IcGrade {
@@ -78,6 +89,8 @@ export interface IcGrade {
   isolation?: string;
   tamper?: TamperFinding[];
   runs: GradeRun[];
+  /** The defences against forged results that ran (absent when no test ran). */
+  defences?: Defences;
   testsPassed: number;
   testsFailed: number;
   /** Where the workspace was kept, with `keepWorkspace`. */
@@ -279,13 +292,17 @@ async function patchAndTest(
     bankTask.task.hidden.protected,
   );
   const watched = [...new Set([...hidden.paths, ...protectedFiles])];
-  const hiddenPrint = await fingerprintHiddenFiles(workspace, watched);
+  const canaryHost = await readCanaryHost(planCanaries(spec, hidden.paths), workspace);
+  const defences = startDefences(canaryHost, watched.length, spec);
   const runs: GradeRun[] = [];
   for (let index = 1; index <= options.runs; index++) {
     try {
       // Fresh hidden files before every run but the first, where the snapshot allows.
       if (index > 1 && files) await writeHiddenSnapshot(files, workspace);
-      const run = await runOnce(index, spec, {
+      // New canaries for each run, in the hidden file as it was written (never the last run's).
+      const canaries = "file" in canaryHost ? await plantCanaries(canaryHost, workspace) : [];
+      const hiddenPrint = await fingerprintHiddenFiles(workspace, watched);
+      const run = await runOnce(index, spec, canaries, {
         workspace,
         scratchDir: scratch,
         pathPrefix: options.pathPrefix ?? [],
@@ -293,6 +310,7 @@ async function patchAndTest(
         isolation,
         overlays,
       });
+      countCanaries(defences, canaries.length, run.canariesConfirmed);
       const changedHidden = changedHiddenFiles(
         hiddenPrint,
         await fingerprintHiddenFiles(workspace, watched),
@@ -300,11 +318,13 @@ async function patchAndTest(
       if (changedHidden.length > 0) {
         const detail = `tampered with hidden tests: ${changedHidden.join(", ")} changed during run ${index} (hidden or protected files)`;
         runs.push({ ...run, verdict: "fail", reason: "tamper", detail });
+        defences.hidden_files.unchanged = false;
         return {
           ...emptyGrade("fail", "tamper", detail),
           applyMethod: applied.method,
           ...(environmentUse ? { environment: environmentUse } : {}),
           runs,
+          defences,
         };
       }
       runs.push(run);
@@ -313,7 +333,12 @@ async function patchAndTest(
       // before the grader removes or reads anything through it.
       if (!(error instanceof PathEscapeError)) throw error;
       runs.push(escapedRun(index, error.message));
-      return { ...emptyGrade("fail", "tamper", error.message), applyMethod: applied.method, runs };
+      return {
+        ...emptyGrade("fail", "tamper", error.message),
+        applyMethod: applied.method,
+        runs,
+        defences,
+      };
     }
     if (runs.at(-1)!.verdict === "pass" && !options.allRuns) break;
   }
@@ -326,14 +351,20 @@ async function patchAndTest(
     applyMethod: applied.method,
     ...(environmentUse ? { environment: environmentUse } : {}),
     runs,
+    defences,
     testsPassed: deciding.testsPassed,
     testsFailed: deciding.testsFailed,
   };
 }
 
-async function runOnce(index: number, spec: TestSpec, place: TestRunPlace): Promise<GradeRun> {
+async function runOnce(
+  index: number,
+  spec: TestSpec,
+  canaries: readonly Canary[],
+  place: TestRunPlace,
+): Promise<GradeRun> {
   const { process, evidence } = await runTests(spec, place);
-  const decision = decideRun(spec, evidence);
+  const decision = decideRun(spec, evidence, canaries);
   const required = new Set([...spec.fail_to_pass, ...spec.pass_to_pass]);
   // No results from tests that had no network and tried to use it: the task's environment
   // lacks something a test step downloads, not the candidate's fault.
@@ -352,6 +383,9 @@ async function runOnce(index: number, spec: TestSpec, place: TestRunPlace): Prom
     testsPassed: decision.tests.filter((t) => t.status === "passed").length,
     testsFailed: decision.tests.filter((t) => t.status === "failed" || t.status === "error").length,
     outputTail: (process.stdout + process.stderr).slice(-OUTPUT_TAIL_CHARS),
+    ...(decision.canariesConfirmed === undefined
+      ? {}
+      : { canariesConfirmed: decision.canariesConfirmed }),
   };
 }
 

@@ -15,7 +15,8 @@ export type VerdictReason =
   | "evidence-disagrees"
   | "harness-error"
   | "environment"
-  | "build-failed";
+  | "build-failed"
+  | "results-forged";
 
 /**
  * Combines the verdicts of several runs of one attempt: pay if any run passes (the official

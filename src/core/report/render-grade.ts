@@ -30,7 +30,19 @@ const REASON_TEXT: Record<string, string> = {
   "harness-error": "grading could not take place",
   environment: "the task's environment could not be installed",
   "build-failed": "the project does not build with the change",
+  "results-forged": "the test results were forged (a canary test gave it away)",
 };
+
+/** One line naming the defences against forged results that ran in a grading. */
+export function defencesLine(d: GradeDocument["defences"]): string | undefined {
+  if (!d) return undefined;
+  const canaries =
+    d.canaries.why_none !== undefined
+      ? `canaries: none (${d.canaries.why_none})`
+      : `canaries ${d.canaries.confirmed}/${d.canaries.planted} confirmed`;
+  const hashes = `hidden-file hashes ${d.hidden_files.unchanged ? "unchanged" : "CHANGED"} (${d.hidden_files.checked} files)`;
+  return `Defences: ${canaries}; ${hashes}; results from ${d.results_source}.`;
+}
 
 export function reasonText(reason: string): string {
   return REASON_TEXT[reason] ?? reason;
@@ -62,6 +74,7 @@ export function checkOutput(doc: GradeDocument, priceCents: number | undefined):
     "",
     `Task \`${doc.task_id}\`; hidden tests in the deciding run: ${doc.tests_passed} passed, ${doc.tests_failed} failed.`,
     ...(doc.detail ? ["", `Detail: ${doc.detail}`] : []),
+    ...(doc.defences ? ["", defencesLine(doc.defences)!] : []),
   ].join("\n");
   return { conclusion, title, summary, text: testTablesMarkdown(doc) };
 }

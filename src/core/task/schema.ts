@@ -72,6 +72,11 @@ export const TestSpec = z.strictObject({
   fail_to_pass: z.array(z.string().min(1)).min(1, CANNOT_FAIL),
   pass_to_pass: z.array(z.string().min(1)).default([]),
   timeout_seconds: z.number().positive().default(300),
+  /**
+   * Hidden canary tests added to each run (some must pass, some must fail) to catch forged
+   * results. Turn off only for a runner that cannot take them (validation shows it).
+   */
+  canaries: z.boolean().default(true),
 });
 
 /** A container image name; never starting with `-`, which docker would read as an option. */
