@@ -1,4 +1,4 @@
-import { matchRequiredTests, parseTestResults } from "./results/index.ts";
+import { matchRequiredTests, parseTestResults, type ResultFormat } from "./results/index.ts";
 import { EvidenceError, type TestResult } from "./results/types.ts";
 import type { TestSpec } from "../task/schema.ts";
 import type { Verdict, VerdictReason } from "./verdict.ts";
@@ -11,6 +11,8 @@ export interface RunEvidence {
   timedOut: boolean;
   /** The results file's text, or stdout when the task names no file; undefined if the file is missing. */
   text: string | undefined;
+  /** The format of `text` when it is not the task's (pytest's JUnit reporter for a pytest task). */
+  format?: ResultFormat;
 }
 
 export interface RunDecision {
@@ -54,12 +56,12 @@ export function decideRun(
       ...base,
       verdict: "error",
       reason: "no-evidence",
-      detail: `the test command (exit ${evidence.exitCode}) did not write ${spec.results}`,
+      detail: `the test command (exit ${evidence.exitCode}) did not write ${spec.results ?? "pytest's JUnit report"}`,
     };
   }
   let tests: TestResult[];
   try {
-    tests = parseTestResults(spec.format, evidence.text);
+    tests = parseTestResults(evidence.format ?? spec.format, evidence.text);
   } catch (error) {
     if (!(error instanceof EvidenceError)) throw error;
     if (mustFail && evidence.exitCode === 0) return forgedExit(base, mustFail.name);

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { mkdir, open, rm } from "node:fs/promises";
 import path from "node:path";
@@ -57,7 +58,15 @@ export async function runTests(
   if (resultsFile) await rm(await resultsFile(), { force: true });
   const home = path.join(scratchDir, "home");
   const tmp = path.join(scratchDir, "tmp");
-  await Promise.all([mkdir(home, { recursive: true }), mkdir(tmp, { recursive: true })]);
+  // pytest's own JUnit reporter, asked for through its environment, into a fresh folder
+  // outside the workspace: what the candidate's code prints on stdout counts for nothing.
+  const reporter = usesPytestReporter(spec)
+    ? path.join(scratchDir, `reporter-${randomBytes(6).toString("hex")}`)
+    : undefined;
+  await Promise.all(
+    [home, tmp, ...(reporter ? [reporter] : [])].map((d) => mkdir(d, { recursive: true })),
+  );
+  const reportFile = reporter && path.join(reporter, "junit.xml");
   const result = await runCommand(place.isolation ?? HOST, {
     command: spec.command,
     cwd: workspace,
@@ -65,17 +74,48 @@ export async function runTests(
     env: {
       ...gradedTestEnv(home, tmp),
       ...taskEnv,
+      ...(reportFile
+        ? {
+            PYTEST_ADDOPTS: [taskEnv.PYTEST_ADDOPTS, `--junitxml=${reportFile}`]
+              .filter(Boolean)
+              .join(" "),
+          }
+        : {}),
       PATH: [...pathPrefix, process.env.PATH ?? "/usr/bin:/bin"].join(path.delimiter),
     },
     phase: "test",
-    mounts: [workspace, home, tmp],
+    mounts: [workspace, home, tmp, ...(reporter ? [reporter] : [])],
     ...(place.overlays ? { overlays: place.overlays } : {}),
   });
+  if (reportFile) {
+    const text = await readResults(reportFile);
+    await rm(reporter, { recursive: true, force: true });
+    return {
+      process: result,
+      evidence: { exitCode: result.exitCode, timedOut: result.timedOut, text, format: "junit" },
+    };
+  }
   const text = resultsFile ? await readResults(await resultsFile()) : result.stdout;
   return {
     process: result,
     evidence: { exitCode: result.exitCode, timedOut: result.timedOut, text },
   };
+}
+
+/**
+ * Whether a pytest task's results come from pytest's JUnit reporter (asked for with
+ * PYTEST_ADDOPTS) rather than its terminal output: yes unless the task names a results file
+ * or the command asks for a JUnit file of its own (its option would win over ours).
+ */
+export function usesPytestReporter(spec: TestSpec): boolean {
+  return spec.format === "pytest" && !spec.results && !spec.command.includes("--junitxml");
+}
+
+/** Where a task's results are read from, in words, for the grade's list of defences. */
+export function resultsSourceText(spec: TestSpec): string {
+  if (usesPytestReporter(spec))
+    return "pytest's JUnit reporter, into a folder outside the workspace";
+  return spec.results ? `results file ${spec.results}` : "the test command's stdout";
 }
 
 /** Names the results path in errors, as task.yaml does. */

@@ -117,16 +117,19 @@ describe("forged passes from inside the test process", () => {
     expect(exitCode).toBe(1);
   });
 
-  it("PASSED lines printed to pytest's stdout before os._exit(0) are caught by the canaries", async () => {
+  it("PASSED lines printed to pytest's stdout before os._exit(0) count for nothing, and the canaries name the forgery", async () => {
     const control = await forgedCase(
       "py-dotenv-inline-comments",
       "envfile/__init__.py",
       PRINT_PASSED,
       false,
     );
-    expect(control.grade, JSON.stringify(control.grade).slice(0, 4000)).toMatchObject({
-      verdict: "pass",
-      payout_cents: 27500,
+    // Without canaries, pytest's own JUnit report (never written) is the only evidence.
+    expect(control.grade).toMatchObject({
+      verdict: "error",
+      reason: "no-evidence",
+      payout_cents: null,
+      detail: "the test command (exit 0) did not write pytest's JUnit report",
     });
 
     const { grade, exitCode } = await forgedCase(
@@ -137,7 +140,7 @@ describe("forged passes from inside the test process", () => {
     );
     expect(grade).toMatchObject({ verdict: "fail", reason: "results-forged", payout_cents: 0 });
     expect(grade.detail).toMatch(
-      /^results forged: canary test_\w+ \(must fail\) was reported passed$/,
+      /^results forged: the test command exited 0 although canary test_\w+ must fail$/,
     );
     expect(exitCode).toBe(1);
   });

@@ -1,6 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { resolveInside } from "../../paths/contained-path.ts";
 import type { TestSpec } from "../../task/schema.ts";
+import { resultsSourceText } from "../run-tests.ts";
 import { canaryCode, type CanaryLanguage } from "./canary-code.ts";
 import { newCanarySet, type Canary } from "./canary-set.ts";
 import type { CanaryPlacement } from "./plan-canaries.ts";
@@ -57,7 +58,7 @@ export function startDefences(host: CanaryHost, watched: number, spec: TestSpec)
         ? { file: host.file, planted: 0, confirmed: 0 }
         : { planted: 0, confirmed: 0, why_none: host.none },
     hidden_files: { checked: watched, unchanged: true },
-    results_source: spec.results ? `results file ${spec.results}` : "the test command's stdout",
+    results_source: resultsSourceText(spec),
   };
 }
 

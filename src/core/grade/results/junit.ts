@@ -95,7 +95,12 @@ function testcaseResult(node: OrderedNode, suites: string[]): TestResult {
 
   const result: TestResult = { id: [...suites, name].join(" > "), status: "passed" };
   const aliases: string[] = [];
-  if (classname) aliases.push(`${classname}::${name}`, `${classname}.${name}`);
+  if (classname)
+    aliases.push(
+      `${classname}::${name}`,
+      `${classname}.${name}`,
+      ...pytestNodeIds(classname, name),
+    );
   const literal = attr(node, "name", false);
   if (literal !== undefined && literal !== name) aliases.push([...suites, literal].join(" > "));
   if (aliases.length > 0) result.aliases = aliases;
@@ -114,6 +119,19 @@ function testcaseResult(node: OrderedNode, suites: string[]): TestResult {
   const summary = summarizeMessage(message);
   if (summary !== undefined) result.message = summary;
   return result;
+}
+
+/**
+ * The pytest node ids a pytest JUnit testcase may stand for: its classname is the module's
+ * dotted path followed by any classes (`tests.test_x.TestY`), so each split into a file
+ * (`tests/test_x.py`) and classes gives one (`tests/test_x.py::TestY::name`).
+ */
+function pytestNodeIds(classname: string, name: string): string[] {
+  const parts = classname.split(".");
+  if (parts.some((part) => part === "")) return [];
+  return parts.map((_, i) =>
+    [`${parts.slice(0, i + 1).join("/")}.py`, ...parts.slice(i + 1), name].join("::"),
+  );
 }
 
 /** The `message` attribute of a `<failure>`/`<error>`/`<skipped>`, else its text. */

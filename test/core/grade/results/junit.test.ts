@@ -35,7 +35,7 @@ describe("parseJunit on node:test's junit reporter", () => {
   it("names top-level tests by their name alone, with the classname aliases", () => {
     expect(byId(results, "top passes")).toMatchObject({
       status: "passed",
-      aliases: ["test::top passes", "test.top passes"],
+      aliases: ["test::top passes", "test.top passes", "test.py::top passes"],
     });
     expect(byId(results, "top fails")).toMatchObject({ status: "failed" });
     expect(byId(results, "top fails").message).toMatch(/strictly equal[\s\S]*1 !== 2/);
@@ -97,7 +97,12 @@ describe("parseJunit on pytest --junitxml", () => {
   it("prefixes ids with pytest's single <testsuite name='pytest'> and aliases classname", () => {
     expect(byId(results, "pytest > test_pass")).toMatchObject({
       status: "passed",
-      aliases: ["tests.test_x::test_pass", "tests.test_x.test_pass"],
+      aliases: [
+        "tests.test_x::test_pass",
+        "tests.test_x.test_pass",
+        "tests.py::test_x::test_pass",
+        "tests/test_x.py::test_pass",
+      ],
     });
     expect(byId(results, "pytest > test_method").aliases).toContain(
       "tests.test_x.TestGroup::test_method",
