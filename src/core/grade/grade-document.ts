@@ -68,6 +68,7 @@ export const GradeDocument = z.object({
         unchanged: z.boolean(),
       }),
       results_source: z.string(),
+      runner_config_reset: z.array(z.string()).default([]),
     })
     .optional(),
   runs: z.array(RunRow),

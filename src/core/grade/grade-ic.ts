@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import type { BankTask } from "../task/bank.ts";
 import type { EnvironmentSpec, TestSpec } from "../task/schema.ts";
@@ -38,7 +38,8 @@ import {
   type IsolationChoice,
 } from "../environment/isolation.ts";
 import { networkRefusal, networkRefusalMessage } from "../environment/network-refusal.ts";
-import { PathEscapeError } from "../paths/contained-path.ts";
+import { PathEscapeError, resolveInside } from "../paths/contained-path.ts";
+import { runnerConfigReset } from "./runner-config.ts";
 import { pathsInPatch } from "../task/task-folder-files.ts";
 import { runTests, type TestRunPlace } from "./run-tests.ts";
 import {
@@ -291,14 +292,28 @@ async function patchAndTest(
     source.commit,
     bankTask.task.hidden.protected,
   );
-  const watched = [...new Set([...hidden.paths, ...protectedFiles])];
+  // The candidate's runner configuration and start-up hooks never run: the base's are
+  // written over them before every run.
+  const config = await runnerConfigReset({
+    gitDir: source.repo,
+    commit: source.commit,
+    changed,
+    hiddenPaths: hidden.paths,
+    command: spec.command,
+    readPackageJson: async () =>
+      readFile(await resolveInside(workspace, "package.json", "package.json"), "utf8").catch(
+        () => undefined,
+      ),
+  });
+  const watched = [...new Set([...hidden.paths, ...protectedFiles, ...config.snapshot.keys()])];
   const canaryHost = await readCanaryHost(planCanaries(spec, hidden.paths), workspace);
-  const defences = startDefences(canaryHost, watched.length, spec);
+  const defences = startDefences(canaryHost, watched.length, spec, config.reset);
   const runs: GradeRun[] = [];
   for (let index = 1; index <= options.runs; index++) {
     try {
       // Fresh hidden files before every run but the first, where the snapshot allows.
       if (index > 1 && files) await writeHiddenSnapshot(files, workspace);
+      await writeHiddenSnapshot(config.snapshot, workspace);
       // New canaries for each run, in the hidden file as it was written (never the last run's).
       const canaries = "file" in canaryHost ? await plantCanaries(canaryHost, workspace) : [];
       const hiddenPrint = await fingerprintHiddenFiles(workspace, watched);

@@ -41,7 +41,11 @@ export function defencesLine(d: GradeDocument["defences"]): string | undefined {
       ? `canaries: none (${d.canaries.why_none})`
       : `canaries ${d.canaries.confirmed}/${d.canaries.planted} confirmed`;
   const hashes = `hidden-file hashes ${d.hidden_files.unchanged ? "unchanged" : "CHANGED"} (${d.hidden_files.checked} files)`;
-  return `Defences: ${canaries}; ${hashes}; results from ${d.results_source}.`;
+  const reset =
+    d.runner_config_reset.length > 0
+      ? `; the candidate's runner configuration put back to the base's: ${d.runner_config_reset.join(", ")}`
+      : "";
+  return `Defences: ${canaries}; ${hashes}; results from ${d.results_source}${reset}.`;
 }
 
 export function reasonText(reason: string): string {

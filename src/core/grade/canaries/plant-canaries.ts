@@ -48,10 +48,17 @@ export interface Defences {
   hidden_files: { checked: number; unchanged: boolean };
   /** Where the results came from: the runner's stdout, or the results file the task names. */
   results_source: string;
+  /** Runner configuration the candidate changed, put back to the base's before every run. */
+  runner_config_reset: string[];
 }
 
 /** The defences record of a grading before its first run. */
-export function startDefences(host: CanaryHost, watched: number, spec: TestSpec): Defences {
+export function startDefences(
+  host: CanaryHost,
+  watched: number,
+  spec: TestSpec,
+  configReset: readonly string[],
+): Defences {
   return {
     canaries:
       "file" in host
@@ -59,6 +66,7 @@ export function startDefences(host: CanaryHost, watched: number, spec: TestSpec)
         : { planted: 0, confirmed: 0, why_none: host.none },
     hidden_files: { checked: watched, unchanged: true },
     results_source: resultsSourceText(spec),
+    runner_config_reset: [...configReset],
   };
 }
 
