@@ -14,6 +14,8 @@ export interface FakeDockerScenario {
   setupFails?: boolean;
   applyFails?: boolean;
   noDaemon?: boolean;
+  /** The image is not on the machine until `docker pull` fetched it. */
+  imageAbsent?: boolean;
 }
 
 export interface FakeDockerCall {
@@ -43,7 +45,15 @@ function done(code, out = "", err = "") {
 }
 const [verb, sub] = args;
 if (scenario.noDaemon && verb !== "image") done(1, "", "Cannot connect to the Docker daemon at unix:///var/run/docker.sock\n");
-if (verb === "image" && sub === "inspect") done(scenario.noDaemon ? 1 : 0, scenario.noDaemon ? "" : "sha256:fake\n", scenario.noDaemon ? "Error: No such image\n" : "");
+const pulled = path.join(dir, "pulled");
+if (verb === "image" && sub === "inspect") {
+  const here = !scenario.noDaemon && (!scenario.imageAbsent || fs.existsSync(pulled));
+  done(here ? 0 : 1, here ? "sha256:fake\n" : "", here ? "" : "Error: No such image\n");
+}
+if (verb === "pull") {
+  fs.writeFileSync(pulled, "");
+  done(0, "sha256:fake\n");
+}
 if (verb === "version") done(0, "20.10\n");
 if (verb === "run") {
   call.pusher = Object.fromEntries(["PUSHER_APP_ID", "PUSHER_APP_KEY", "PUSHER_APP_SECRET"].map((n) => [n, Boolean(process.env[n])]));
@@ -88,6 +98,7 @@ export function installFakeDocker(dir: string, scenario: FakeDockerScenario) {
     reset(next: FakeDockerScenario) {
       writeFileSync(path.join(dir, "scenario.json"), JSON.stringify(next));
       rmSync(path.join(dir, "calls.jsonl"), { force: true });
+      rmSync(path.join(dir, "pulled"), { force: true });
     },
     calls(): FakeDockerCall[] {
       const file = path.join(dir, "calls.jsonl");
