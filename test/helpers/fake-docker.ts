@@ -14,6 +14,8 @@ export interface FakeDockerScenario {
   setupFails?: boolean;
   applyFails?: boolean;
   noDaemon?: boolean;
+  /** When set, what the runs print when no patch was applied in the container (the base). */
+  baseExitCodes?: string[];
   /** The image is not on the machine until `docker pull` fetched it. */
   imageAbsent?: boolean;
 }
@@ -61,6 +63,7 @@ if (verb === "run") {
   const source = /source=([^,]+)/.exec(mount);
   if (source) call.mounted = list(source[1]).sort();
   fs.writeFileSync(counter, "0");
+  fs.rmSync(path.join(dir, "applied"), { force: true });
   done(0, "0123456789abcdef\n");
 }
 if (verb === "exec") {
@@ -68,6 +71,7 @@ if (verb === "exec") {
   if (text.includes("/setup_done.txt")) done(scenario.setupFails ? 1 : 0, "", scenario.setupFails ? "Error: container is not running\n" : "");
   if (args.includes("--interactive")) {
     call.stdin = fs.readFileSync(0, "utf8");
+    fs.writeFileSync(path.join(dir, "applied"), "");
     done(scenario.applyFails ? 1 : 0, "", scenario.applyFails ? "error: patch failed: src/x.js:1\n" : "");
   }
   const run = Number(fs.readFileSync(counter, "utf8"));
@@ -76,7 +80,8 @@ if (verb === "exec") {
     done(0, "PLAY RECAP localhost ok=9\n");
   }
   if (text.includes("pytest_exit_code")) {
-    const code = scenario.exitCodes[run - 1] ?? "missing";
+    const base = scenario.baseExitCodes && !fs.existsSync(path.join(dir, "applied"));
+    const code = (base ? scenario.baseExitCodes : scenario.exitCodes)[run - 1] ?? "missing";
     if (code === "missing") done(1, "", "cat: pytest_exit_code: No such file or directory\n");
     done(0, code + "\n");
   }
