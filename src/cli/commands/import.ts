@@ -44,6 +44,9 @@ function parsePrice(value: string): number {
 function describeIc(ic: SweLancerIcSummary): string {
   const { gradable: yes, not_gradable: no } = ic;
   const head = `IC tasks: ${yes.tasks} gradable (${formatCents(yes.cents)}), ${no.tasks} not gradable (${formatCents(no.cents)})`;
+  const reasons = new Set(no.reasons.map((r) => r.reason));
+  // One reason for every row (no checkout given): said once, not once per row.
+  if (reasons.size === 1 && no.tasks > 1) return `${head}\n  all ${no.tasks}: ${[...reasons][0]}`;
   return [head, ...no.reasons.map((r) => `  ${r.id}: ${r.reason}`)].join("\n");
 }
 
