@@ -6,7 +6,9 @@ import { gitOutput } from "../../../src/core/git/git.ts";
 import { loadBank } from "../../../src/core/task/bank.ts";
 import { localRepo } from "../../helpers/local-git.ts";
 import { runLancer, runLancerJson } from "../../helpers/run-lancer.ts";
-import { liteCsv } from "../../helpers/swe-lancer-rows.ts";
+import { liteCsv, newCsv } from "../../helpers/swe-lancer-rows.ts";
+import { readSweLancerCsv } from "../../../src/core/import/swe-lancer-csv.ts";
+import { attachIssueFolders } from "../../../src/core/swe-lancer/import-issues.ts";
 import {
   BUG_PATCH,
   HAVE_SAMPLE,
@@ -109,6 +111,25 @@ describe.skipIf(!HAVE_SAMPLE)(
     }, 120_000);
   },
 );
+
+describe("the newer column set (all_swelancer_tasks.csv, with Diamond in `set`)", () => {
+  it("makes its IC rows gradable the same way, keeping the set, and passes manager rows through", async () => {
+    const checkout = tempDir();
+    writeIssue(checkout, "300_1", "complete", COMMIT);
+    const rows = readSweLancerCsv(newCsv());
+    const { tasks, summary } = await attachIssueFolders(rows.tasks, {
+      benchmarkDir: checkout,
+      perTaskImages: true,
+    });
+    const ic = tasks.find((t) => t.task.id === "300_1")!.task;
+    expect(ic.set).toBe("diamond");
+    expect(ic.hidden.swe_lancer).toEqual({ image: "swelancer/swelancer_x86_300_1:releasev1" });
+    expect(summary.gradable.tasks).toBe(1);
+    expect(summary.not_gradable.tasks).toBe(0);
+    const manager = tasks.find((t) => t.task.kind === "manager")!;
+    expect(manager).toEqual(rows.tasks.find((t) => t.task.kind === "manager"));
+  });
+});
 
 describe("the base of an imported SWE-Lancer task", () => {
   it("is the commit with the bug patch applied as one commit, and gold.patch is its reverse", async () => {
