@@ -115,6 +115,8 @@ async function grade(inputs: ActionInputs, env: RunnerEnv): Promise<void> {
     core.setOutput("environment-path", environment?.path ?? "");
     if (environment)
       core.info(`Environment key lancer-env-${environment.key}, folder ${environment.path}.`);
+    // SWE-Lancer IC tasks: the official image, for the workflow to pull (or load) before `run`.
+    core.setOutput("image", prepared.bankTask.task.hidden.swe_lancer?.image ?? "");
     if (phase === "prepare") return;
     const priceCents = prepared.bankTask.task.price_cents;
     const doc = await runPhase(inputs, candidate, work, taskId);

@@ -50,7 +50,7 @@ const ALLOWED_WRITES = new Set(["checks", "pull-requests", "issues"]);
 
 describe("workflow templates", () => {
   it("ships the grader and the standalone templates", () => {
-    expect(files.sort()).toEqual(["grader.yml", "pull-request.yml"]);
+    expect(files.sort()).toEqual(["grader.yml", "pull-request.yml", "swe-lancer-grader.yml"]);
   });
 
   for (const file of files) {

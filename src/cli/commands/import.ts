@@ -8,6 +8,7 @@ import {
 import { readRepoProfiles } from "../../core/import/repo-profiles.ts";
 import { describeRowProblems } from "../../core/import/row-problem.ts";
 import { writeBank } from "../../core/import/write-bank.ts";
+import type { SweLancerIcSummary } from "../../core/swe-lancer/import-issues.ts";
 import { dollarsToCents, formatCents } from "../../core/money.ts";
 import { creatableFolderProblem, existingFolderProblem } from "../../core/paths/folder-problem.ts";
 import { printJson, UsageError, type Output } from "../output.ts";
@@ -19,6 +20,8 @@ interface ImportOptions {
   profiles?: string;
   defaultPrice?: number;
   skipInvalid?: boolean;
+  benchmarkDir?: string;
+  perTaskImages?: boolean;
   force?: boolean;
   json?: boolean;
 }
@@ -35,6 +38,16 @@ function parsePrice(value: string): number {
   if (cents === undefined)
     throw new InvalidArgumentError("expected a dollar amount such as 500 or 250.50");
   return cents;
+}
+
+/** The IC part of a SWE-Lancer import: counts and dollars gradable or not, each reason named. */
+function describeIc(ic: SweLancerIcSummary): string {
+  const { gradable: yes, not_gradable: no } = ic;
+  const head = `IC tasks: ${yes.tasks} gradable (${formatCents(yes.cents)}), ${no.tasks} not gradable (${formatCents(no.cents)})`;
+  const reasons = new Set(no.reasons.map((r) => r.reason));
+  // One reason for every row (no checkout given): said once, not once per row.
+  if (reasons.size === 1 && no.tasks > 1) return `${head}\n  all ${no.tasks}: ${[...reasons][0]}`;
+  return [head, ...no.reasons.map((r) => `  ${r.id}: ${r.reason}`)].join("\n");
 }
 
 export function registerImport(program: Command, output: Output): void {
@@ -64,6 +77,14 @@ export function registerImport(program: Command, output: Output): void {
       "SWE-bench: YAML of install, build and test commands per owner/name (and version) for rows without them",
     )
     .option(
+      "--benchmark-dir <dir>",
+      "SWE-Lancer: a checkout of openai/SWELancer-Benchmark; IC tasks with a complete issues/<id>/ become gradable",
+    )
+    .option(
+      "--per-task-images",
+      "SWE-Lancer: grade IC tasks in swelancer/swelancer_x86_<id>:releasev1 instead of the monolith image",
+    )
+    .option(
       "--skip-invalid",
       "import the good rows and report the bad ones instead of writing nothing",
     )
@@ -78,12 +99,19 @@ export function registerImport(program: Command, output: Output): void {
         const rootProblem = existingFolderProblem(options.repoRoot);
         if (rootProblem) throw new UsageError(`--repo-root: ${rootProblem}`);
       }
+      if (options.benchmarkDir !== undefined) {
+        const problem = existingFolderProblem(options.benchmarkDir);
+        if (problem) throw new UsageError(`--benchmark-dir: ${problem}`);
+      }
       const profiles = options.profiles ? await readRepoProfiles(options.profiles) : undefined;
       const {
         tasks,
         problems,
         ignored = [],
+        ic,
       } = await readImportFile(file, format, {
+        ...(options.benchmarkDir ? { benchmarkDir: options.benchmarkDir } : {}),
+        ...(options.perTaskImages ? { perTaskImages: true } : {}),
         ...(profiles ? { profiles } : {}),
         ...(options.repoRoot ? { repoRoot: options.repoRoot } : {}),
         ...(options.defaultPrice === undefined ? {} : { defaultPriceCents: options.defaultPrice }),
@@ -126,9 +154,11 @@ export function registerImport(program: Command, output: Output): void {
           total_cents: total,
           invalid,
           ignored_fields: ignored,
+          ...(ic ? { swe_lancer_ic: ic } : {}),
         });
         return;
       }
+      if (ic && ic.gradable.tasks + ic.not_gradable.tasks > 0) output.info(describeIc(ic));
       output.result(
         `${options.out}: ${tasks.length} tasks (${count("ic")} IC, ${count("manager")} manager), ${formatCents(total)} in all` +
           (problems.length > 0 ? `; ${problems.length} invalid row(s) skipped` : ""),

@@ -91,7 +91,18 @@ function installExitHook(): void {
   });
 }
 
-function clientEnv(): Record<string, string> {
+/**
+ * Removes the named container if Lancer ends while it runs (a killed client leaves it running);
+ * returns the function that forgets it once it was removed the ordinary way.
+ */
+export function removeOnExit(name: string): () => void {
+  installExitHook();
+  liveContainers.add(name);
+  return () => liveContainers.delete(name);
+}
+
+/** The variables the docker client needs to find its daemon (DOCKER_HOST, …), and nothing else. */
+export function clientEnv(): Record<string, string> {
   return Object.fromEntries(
     CLIENT_ENV.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
   );

@@ -49,6 +49,7 @@ import {
   type TamperFinding,
 } from "./tamper.ts";
 import { combineVerdicts, type Verdict, type VerdictReason } from "./verdict.ts";
+import { gradeSweLancer } from "../swe-lancer/grade-swe-lancer.ts";
 import type { TestResult } from "./results/types.ts";
 import type { Canary } from "./canaries/canary-set.ts";
 import { planCanaries } from "./canaries/plan-canaries.ts";
@@ -121,6 +122,8 @@ export interface GradeIcOptions {
  * Infrastructure failures become verdict `error`; they never throw.
  */
 export async function gradeIc(bankTask: BankTask, options: GradeIcOptions): Promise<IcGrade> {
+  // SWE-Lancer IC tasks are graded in the official image by the official rules.
+  if (bankTask.task.hidden.swe_lancer) return gradeSweLancer(bankTask, options);
   const spec = bankTask.task.hidden.test;
   if (!spec) return errorGrade("the task has no test command");
   let scratch: string | undefined;

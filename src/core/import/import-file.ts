@@ -3,6 +3,11 @@ import type { ImportedTask } from "./imported-task.ts";
 import type { RowProblem } from "./row-problem.ts";
 import { readSweBenchJsonl, type SweBenchOptions } from "./swe-bench-jsonl.ts";
 import { ImportFormatError, readSweLancerCsv } from "./swe-lancer-csv.ts";
+import {
+  attachIssueFolders,
+  type SweLancerIcSummary,
+  type SweLancerImportOptions,
+} from "../swe-lancer/import-issues.ts";
 
 export const IMPORT_FORMATS = ["swe-lancer-csv", "swe-bench-jsonl"] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
@@ -16,19 +21,28 @@ export function guessFormat(file: string): ImportFormat {
   );
 }
 
-/** Reads an input file into tasks and bad rows; writes nothing. */
+/**
+ * Reads an input file into tasks and bad rows; writes nothing. For a SWE-Lancer CSV, `ic`
+ * says which IC rows are gradable (from `benchmarkDir`) and why the others are not.
+ */
 export async function readImportFile(
   file: string,
   format: ImportFormat,
-  options: SweBenchOptions,
-): Promise<{ tasks: ImportedTask[]; problems: RowProblem[]; ignored?: string[] }> {
+  options: SweBenchOptions & SweLancerImportOptions,
+): Promise<{
+  tasks: ImportedTask[];
+  problems: RowProblem[];
+  ignored?: string[];
+  ic?: SweLancerIcSummary;
+}> {
   const text = await readFile(file, "utf8").catch((error: Error) => {
     throw new ImportFormatError(`${file} cannot be read: ${error.message}`);
   });
   try {
-    return format === "swe-lancer-csv"
-      ? readSweLancerCsv(text)
-      : await readSweBenchJsonl(text, options);
+    if (format !== "swe-lancer-csv") return await readSweBenchJsonl(text, options);
+    const rows = readSweLancerCsv(text);
+    const { tasks, summary } = await attachIssueFolders(rows.tasks, options);
+    return { ...rows, tasks, ic: summary };
   } catch (error) {
     if (error instanceof ImportFormatError)
       throw new ImportFormatError(`${file}: ${error.message}`);

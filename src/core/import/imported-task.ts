@@ -8,4 +8,6 @@ export interface ImportedTask {
   /** Reference fix and hidden test changes, when the source has them. */
   goldPatch?: string;
   testPatch?: string;
+  /** Other files of the task folder, by path relative to it (e.g. `hidden/issues/<id>/flow.mitm`). */
+  files?: Record<string, Buffer>;
 }

@@ -27,9 +27,17 @@ export async function writeBank(
   const staging = `${target}.${randomUUID()}.tmp`;
   await mkdir(staging, { recursive: true });
   try {
-    for (const { task, goldPatch, testPatch } of tasks) {
+    for (const { task, goldPatch, testPatch, files = {} } of tasks) {
       const dir = path.join(staging, task.id);
       await mkdir(dir);
+      for (const [name, content] of Object.entries(files)) {
+        // Importers name these; still, nothing is written outside the task's folder.
+        const file = path.resolve(dir, name);
+        if (!file.startsWith(dir + path.sep))
+          throw new Error(`${task.id}: ${name} is outside the task folder`);
+        await mkdir(path.dirname(file), { recursive: true });
+        await writeFile(file, content);
+      }
       await writeFile(path.join(dir, TASK_FILE), stringify(task, { lineWidth: 0 }));
       if (goldPatch !== undefined) await writeFile(path.join(dir, GOLD_PATCH), goldPatch);
       if (testPatch !== undefined) await writeFile(path.join(dir, TEST_PATCH), testPatch);

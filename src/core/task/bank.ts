@@ -57,6 +57,13 @@ async function checkTaskFolder(dir: string, task: TaskFile): Promise<void> {
   if (task.source && "dir" in task.source) {
     await assertRealPathInside(dir, path.resolve(dir, task.source.dir), `${dir}: source.dir`);
   }
+  if (task.source && "base_patch" in task.source && task.source.base_patch) {
+    const name = task.source.base_patch;
+    const basePatch = await readTaskFolderFile(dir, name);
+    if (basePatch === undefined)
+      throw new BankError(`${path.join(dir, TASK_FILE)}: source.base_patch: ${name} is missing`);
+    checkPatchPaths(basePatch, path.join(dir, name));
+  }
 }
 
 /**

@@ -49,6 +49,11 @@ export const TaskSource = z.union([
     /** A git URL or a local path to a repository. */
     repo: RepoLocation,
     commit: z.string().regex(/^[0-9a-f]{7,40}$/, "a hex commit id"),
+    /**
+     * A diff in the task folder applied on top of `commit` to make the base (SWE-Lancer: the
+     * patch that puts the bug back). The base is then one commit with no history after it.
+     */
+    base_patch: ContainedPath.optional(),
   }),
   z.strictObject({
     /** Known repository, but its base is not reproducible here (e.g. SWE-Lancer IC tasks). */
@@ -117,11 +122,23 @@ export const Proposal = z.strictObject({
   content: z.string(),
 });
 
+/**
+ * A SWE-Lancer IC task graded as the official harness grades it: the task's
+ * `hidden/issues/<id>/` folder in the official image, `run_tests.yml` up to 3 times, the
+ * verdict from `pytest_exit_code` (src/core/swe-lancer/).
+ */
+export const SweLancerSpec = z.strictObject({
+  /** The official image: the monolith, or the task's own `swelancer/swelancer_x86_<id>`. */
+  image: ImageReference,
+});
+
 /** Everything a model must never see: tests, protected paths, the right answer. */
 export const HiddenPart = z.strictObject({
   test: TestSpec.optional(),
   /** Why an IC task cannot be graded here (its tests live elsewhere, e.g. a Docker image). */
   graded_externally: z.string().min(1).optional(),
+  /** Graded in the official SWE-Lancer image instead of by `test.command` on the workspace. */
+  swe_lancer: SweLancerSpec.optional(),
   /** Globs reset to the base before grading; a patch touching them is tampering. */
   protected: z.array(WorkspaceGlob).default([]),
   /** Folders a patch may change; empty means anywhere outside the protected paths. */
@@ -204,6 +221,7 @@ export type EnvironmentSpec = z.infer<typeof EnvironmentSpec>;
 export type TestFormat = z.infer<typeof TestFormat>;
 export type Proposal = z.infer<typeof Proposal>;
 export type HiddenPart = z.infer<typeof HiddenPart>;
+export type SweLancerSpec = z.infer<typeof SweLancerSpec>;
 
 /** What a model may see of a task: everything but `hidden`. */
 export type PublicTask = Omit<TaskFile, "hidden">;

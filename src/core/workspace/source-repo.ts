@@ -1,11 +1,13 @@
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, rename, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { git, gitOutput } from "../git/git.ts";
 import { isRemoteLocation } from "../git/remote-location.ts";
 import { resolveInside } from "../paths/contained-path.ts";
 import type { BankTask } from "../task/bank.ts";
+import { readTaskFolderFile } from "../task/task-folder-files.ts";
 import { hashDir } from "./hash-dir.ts";
 
 /** A repository on this machine holding a task's base commit. */
@@ -32,8 +34,11 @@ export function ensureSourceRepo(bankTask: BankTask, cacheDir: string): Promise<
   if ("external" in source) {
     throw new SourceError(`${bankTask.task.id}: the base of ${source.repo} is not available here`);
   }
+  const basePatch = "base_patch" in source ? source.base_patch : undefined;
   const key =
-    "dir" in source ? path.resolve(bankTask.dir, source.dir) : `${source.repo}@${source.commit}`;
+    "dir" in source
+      ? path.resolve(bankTask.dir, source.dir)
+      : `${source.repo}@${source.commit}${basePatch ? `+${path.resolve(bankTask.dir, basePatch)}` : ""}`;
   let pending = building.get(key);
   if (!pending) {
     pending =
@@ -41,7 +46,9 @@ export function ensureSourceRepo(bankTask: BankTask, cacheDir: string): Promise<
         ? resolveInside(bankTask.dir, source.dir, `${bankTask.dir}: source.dir`).then((dir) =>
             repoFromDir(dir, cacheDir),
           )
-        : repoFromGit(resolveRepoLocation(source.repo, bankTask.dir), source.commit, cacheDir);
+        : repoFromGit(resolveRepoLocation(source.repo, bankTask.dir), source.commit, cacheDir).then(
+            (base) => (basePatch ? withBasePatch(base, bankTask.dir, basePatch) : base),
+          );
     // Forget failures so that a later call can try again.
     pending.catch(() => building.delete(key));
     building.set(key, pending);
@@ -106,6 +113,46 @@ async function repoFromGit(
   const fetched = await resolveCommit(final, commit);
   if (!fetched) throw new SourceError(`${location}: commit ${commit} not found`);
   return { repo: final, commit: fetched };
+}
+
+/**
+ * The base made by applying the task's `base_patch` on top of its commit (SWE-Lancer: the
+ * commit with the bug put back), as one commit kept under `refs/lancer/base/` of the cached
+ * repository. A patch that does not apply is a SourceError naming the file.
+ */
+async function withBasePatch(base: SourceRepo, taskDir: string, name: string): Promise<SourceRepo> {
+  const patch = await readTaskFolderFile(taskDir, name);
+  if (patch === undefined) throw new SourceError(`${path.join(taskDir, name)}: missing`);
+  const digest = createHash("sha256").update(`${base.commit}\n${patch}`).digest("hex");
+  const ref = `refs/lancer/base/${digest.slice(0, 32)}`;
+  const existing = await resolveCommit(base.repo, ref);
+  if (existing) return { repo: base.repo, commit: existing };
+  const scratch = await mkdtemp(path.join(os.tmpdir(), "lancer-base-"));
+  try {
+    // git's own fixed identity and dates: the same commit and patch give the same base.
+    const env = { GIT_INDEX_FILE: path.join(scratch, "index") };
+    await git(["read-tree", base.commit], { cwd: base.repo, env });
+    const applied = await git(["apply", "--cached", "-"], {
+      cwd: base.repo,
+      env,
+      input: patch,
+      allowFailure: true,
+    });
+    if (applied.exitCode !== 0)
+      throw new SourceError(
+        `${path.join(taskDir, name)} does not apply to ${base.commit}: ${applied.stderr.trim()}`,
+      );
+    const tree = await gitOutput(["write-tree"], { cwd: base.repo, env });
+    const message = `Base: ${base.commit.slice(0, 12)} with ${path.basename(name)}`;
+    const commit = await gitOutput(["commit-tree", tree, "-p", base.commit, "-m", message], {
+      cwd: base.repo,
+      env,
+    });
+    await git(["update-ref", ref, commit], { cwd: base.repo });
+    return { repo: base.repo, commit };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
 }
 
 async function resolveCommit(repo: string, commit: string): Promise<string | undefined> {
