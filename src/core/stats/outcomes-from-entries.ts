@@ -13,6 +13,7 @@ export function outcomesFromEntries(entries: readonly LedgerEntry[]): TaskOutcom
       kind: entry.kind,
       price_cents: entry.priceCents,
       available_cents: entry.priceCents,
+      on_offer: true,
       earned_cents: 0,
       attempts: 0,
       passes: 0,

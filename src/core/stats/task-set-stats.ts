@@ -39,22 +39,25 @@ function byId(a: TaskOutcome, b: TaskOutcome): number {
 
 /**
  * Earned share and pass@k of one agent on a set of tasks, each with a percentile bootstrap
- * interval over the tasks: earned % resamples every task of the set (an unattempted task
- * earned $0), pass@k resamples the attempted ones (the per-task estimates are averaged).
+ * interval over the tasks: earned % resamples every task of the set on offer (an unattempted
+ * task earned $0), pass@k resamples the attempted ones (the per-task estimates are averaged).
  */
 export function taskSetStats(
   outcomes: readonly TaskOutcome[],
   options: BootstrapOptions = DEFAULT_BOOTSTRAP,
 ): TaskSetStats {
   const tasks = [...outcomes].sort(byId);
-  const earned = tasks.map((t) => t.earned_cents);
-  const available = tasks.map((t) => t.available_cents);
-  const earnedCents = earned.reduce((a, b) => a + b, 0);
-  const availableCents = available.reduce((a, b) => a + b, 0);
+  const offered = tasks.filter((t) => t.on_offer);
+  const earned = offered.map((t) => t.earned_cents);
+  const available = offered.map((t) => t.available_cents);
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+  const offOffer = sum(tasks.filter((t) => !t.on_offer).map((t) => t.earned_cents));
+  const earnedCents = sum(earned) + offOffer;
+  const availableCents = sum(available);
   const [earnedCi] = percentileBootstrap(
-    tasks.length,
+    offered.length,
     (w) => {
-      let e = 0;
+      let e = offOffer;
       let a = 0;
       for (let i = 0; i < w.length; i += 1) {
         e += w[i]! * earned[i]!;

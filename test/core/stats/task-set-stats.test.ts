@@ -16,6 +16,7 @@ function outcome(id: string, price: number, attempts: number, passes: number): T
     kind: id.startsWith("m") ? "manager" : "ic",
     price_cents: price,
     available_cents: price,
+    on_offer: true,
     earned_cents: passes > 0 ? price : 0,
     attempts,
     passes,
@@ -66,6 +67,18 @@ describe("taskSetStats", () => {
     expect(other.earned_percent).toBe(base.earned_percent);
     expect(other.earned_percent_ci).not.toEqual(base.earned_percent_ci);
     expect(taskSetStats(many)).toEqual(base);
+  });
+
+  it("adds earnings off offer to every resample instead of resampling them", () => {
+    const gone = { ...outcome("zz", 400_00, 1, 1), available_cents: 0, on_offer: false };
+    const offered = Array.from({ length: 20 }, (_, i) => outcome(`t${i}`, 100_00, 1, i % 2));
+    const got = taskSetStats([...offered, gone]);
+    // $1,000 + $400 of $2,000 on offer.
+    expect(got.earned_percent).toBeCloseTo(70, 10);
+    expect(got.earned_percent_ci!.low).toBeGreaterThanOrEqual(20); // the $400 is always there
+    expect(got.earned_percent_ci!.low).toBeLessThan(70);
+    expect(got.earned_percent_ci!.high).toBeGreaterThan(70);
+    expect(got.tasks_attempted).toBe(21);
   });
 
   it("has no interval and no pass@k for an empty set", () => {
@@ -161,6 +174,7 @@ describe("task outcomes", () => {
         kind: "ic",
         price_cents: 100,
         available_cents: 100,
+        on_offer: true,
         earned_cents: 100,
         attempts: 1,
         passes: 1,
@@ -170,6 +184,7 @@ describe("task outcomes", () => {
         kind: "manager",
         price_cents: 300,
         available_cents: 300,
+        on_offer: true,
         earned_cents: 0,
         attempts: 0,
         passes: 0,
@@ -179,6 +194,7 @@ describe("task outcomes", () => {
         kind: "ic",
         price_cents: 100,
         available_cents: 0,
+        on_offer: false,
         earned_cents: 100,
         attempts: 1,
         passes: 1,
