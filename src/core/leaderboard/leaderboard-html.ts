@@ -23,6 +23,7 @@ body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans
 table { border-collapse: collapse; margin: 1rem 0; width: 100%; }
 th, td { border: 1px solid #d0d7de; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.n { white-space: nowrap; }
 thead th { background: #f6f8fa; }
 .pass { color: #1a7f37; } .fail { color: #cf222e; } .error { color: #9a6700; }
 .note { color: #59636e; font-size: 0.9rem; }
