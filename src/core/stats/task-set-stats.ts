@@ -48,40 +48,50 @@ export function taskSetStats(
 ): TaskSetStats {
   const tasks = [...outcomes].sort(byId);
   const offered = tasks.filter((t) => t.on_offer);
-  const earned = offered.map((t) => t.earned_cents);
-  const available = offered.map((t) => t.available_cents);
-  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+  const earned = Float64Array.from(offered, (t) => t.earned_cents);
+  const available = Float64Array.from(offered, (t) => t.available_cents);
+  const sum = (values: Iterable<number>) => [...values].reduce((a, b) => a + b, 0);
   const offOffer = sum(tasks.filter((t) => !t.on_offer).map((t) => t.earned_cents));
   const earnedCents = sum(earned) + offOffer;
   const availableCents = sum(available);
-  const [earnedCi] = percentileBootstrap(
-    offered.length,
-    (w) => {
-      let e = offOffer;
-      let a = 0;
-      for (let i = 0; i < w.length; i += 1) {
-        e += w[i]! * earned[i]!;
-        a += w[i]! * available[i]!;
-      }
-      return [percentOf(e, a)];
-    },
-    options,
-  );
+  const earnedPercent = (w: Uint32Array) => {
+    let e = offOffer;
+    let a = 0;
+    for (let i = 0; i < w.length; i += 1) {
+      e += w[i]! * earned[i]!;
+      a += w[i]! * available[i]!;
+    }
+    return percentOf(e, a);
+  };
 
   const attempted = tasks.filter((t) => t.attempts > 0);
   const maxK = attempted.length === 0 ? 0 : Math.min(...attempted.map((t) => t.attempts));
   const ks = Array.from({ length: maxK }, (_, i) => i + 1);
-  const perTask = ks.map((k) => attempted.map((t) => passAtK(t.attempts, t.passes, k)));
-  const mean = (column: number[], w: Uint32Array) => {
+  const perTask = ks.map((k) =>
+    Float64Array.from(attempted, (t) => passAtK(t.attempts, t.passes, k)),
+  );
+  const mean = (column: Float64Array, w: Uint32Array) => {
     let sum = 0;
     for (let i = 0; i < w.length; i += 1) sum += w[i]! * column[i]!;
     return (100 * sum) / attempted.length;
   };
-  const passCi = percentileBootstrap(
-    attempted.length,
-    (w) => perTask.map((column) => mean(column, w)),
-    options,
-  );
+  const passAt = (w: Uint32Array) => perTask.map((column) => mean(column, w));
+
+  // Same seed and same count draw the same resamples: when every task on offer was attempted
+  // (the usual case), one pass over the draws gives both intervals, as two passes would.
+  const same = attempted.length === offered.length && attempted.every((t, i) => t === offered[i]);
+  let earnedCi: Interval | null | undefined;
+  let passCi: Array<Interval | null>;
+  if (same) {
+    [earnedCi, ...passCi] = percentileBootstrap(
+      offered.length,
+      (w) => [earnedPercent(w), ...passAt(w)],
+      options,
+    );
+  } else {
+    [earnedCi] = percentileBootstrap(offered.length, (w) => [earnedPercent(w)], options);
+    passCi = percentileBootstrap(attempted.length, passAt, options);
+  }
   const ones = new Uint32Array(attempted.length).fill(1);
   return {
     tasks: tasks.length,

@@ -5,6 +5,8 @@ import {
   DEFAULT_BOOTSTRAP,
   outcomesFromEntries,
   outcomesFromRecords,
+  passAtK,
+  percentileBootstrap,
   statsByTaskSet,
   taskSetStats,
   type TaskOutcome,
@@ -200,5 +202,29 @@ describe("task outcomes", () => {
         passes: 1,
       },
     ]);
+  });
+});
+
+describe("taskSetStats, one pass or two", () => {
+  it("draws the same intervals when every task was attempted as two separate bootstraps do", () => {
+    const all = Array.from({ length: 30 }, (_, i) =>
+      outcome(`t${i}`, 100 * (1 + (i % 7)), 2, i % 3),
+    );
+    const got = taskSetStats(all);
+    const sorted = [...all].sort((a, b) => (a.task_id < b.task_id ? -1 : 1));
+    const earnedAlone = percentileBootstrap(sorted.length, (w) => {
+      let e = 0;
+      let a = 0;
+      sorted.forEach((t, i) => {
+        e += w[i]! * t.earned_cents;
+        a += w[i]! * t.available_cents;
+      });
+      return [(100 * e) / a];
+    });
+    const pass1Alone = percentileBootstrap(sorted.length, (w) => [
+      (100 * sorted.reduce((s, t, i) => s + w[i]! * passAtK(2, t.passes, 1), 0)) / sorted.length,
+    ]);
+    expect(got.earned_percent_ci).toEqual(earnedAlone[0]);
+    expect(got.pass_at[0]!.ci).toEqual(pass1Alone[0]);
   });
 });
