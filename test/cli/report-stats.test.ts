@@ -119,7 +119,7 @@ describe("lancer report statistics", () => {
     );
     expect(md.stdout).toContain("(10,000 resamples, seed 15;");
     expect(md.stdout).toContain(
-      "| run | agent | tasks | passed | earned | available | earned % (95% CI) |",
+      "| run | agent | tasks | passed | earned | available | model tokens | model cost | earned % (95% CI) | pass@1 (95% CI) |",
     );
     // No review recorded: no client accepted column.
     expect(md.stdout).not.toContain("client accepted");

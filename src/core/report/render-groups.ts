@@ -16,10 +16,10 @@ export function renderGroupsMarkdown(groups: readonly GroupSummary[]): string {
     "passed",
     "earned",
     "available",
-    "earned % (95% CI)",
-    "pass@1 (95% CI)",
     "model tokens",
     "model cost",
+    "earned % (95% CI)",
+    "pass@1 (95% CI)",
     ...(reviews ? ["client accepted"] : []),
   ];
   const rows = groups.map((g) => {
@@ -30,10 +30,10 @@ export function renderGroupsMarkdown(groups: readonly GroupSummary[]): string {
       String(g.passed),
       formatCents(g.earned_cents),
       formatCents(g.available_cents),
-      percentWithInterval({ percent: g.stats.earned_percent, ci: g.stats.earned_percent_ci }),
-      percentWithInterval(g.stats.pass_at[0]),
       String(g.usage.prompt_tokens + g.usage.completion_tokens),
       `$${g.usage.cost_usd.toFixed(4)}`,
+      percentWithInterval({ percent: g.stats.earned_percent, ci: g.stats.earned_percent_ci }),
+      percentWithInterval(g.stats.pass_at[0]),
       ...(reviews ? [clientAcceptedText(g.client_review ?? { reviewed: 0, approved: 0 })] : []),
     ];
     return `| ${cells.join(" | ")} |`;
