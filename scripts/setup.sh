@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # scripts/setup.sh: everything Lancer and its tests need, in one command on a fresh machine.
 # - the npm packages (npm ci; Node 24 comes with them);
-# - where missing, Debian's python3-pytest (graded Python fixtures), GNU patch and docker.io
-#   (grading in containers), installed with apt-get when run as root on Debian or Ubuntu;
+# - where missing, Debian's python3-pytest (graded Python fixtures), GNU patch, docker.io
+#   (grading in containers) and chromium (the HTML report's browser test), installed with
+#   apt-get when run as root on Debian or Ubuntu;
 # - a Docker daemon: when none answers, dockerd is started by hand (no systemd needed), with
 #   no bridge and no iptables rules: install steps use the host's network, tests use none.
 # Safe to run again: it only adds what is missing.
@@ -19,6 +20,7 @@ python3 -m pytest --version >/dev/null 2>&1 && /usr/bin/python3 -m pytest --vers
   missing+=(python3-pytest)
 command -v patch >/dev/null || missing+=(patch)
 command -v dockerd >/dev/null || missing+=(docker.io)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
     echo "setup: missing ${missing[*]}: install them (Debian/Ubuntu: sudo apt-get install ${missing[*]}), then run this again" >&2

@@ -7,9 +7,15 @@ import { pino } from "pino";
 import { createOracleAgent } from "../agent/oracle.ts";
 import type { Agent } from "../core/agent.ts";
 import { git } from "../core/git/git.ts";
-import { computeStandings, type Standings } from "../core/leaderboard/index.ts";
+import {
+  computeStandings,
+  renderLeaderboardHtml,
+  type Standings,
+} from "../core/leaderboard/index.ts";
 import type { LedgerRecord } from "../core/ledger/ledger-record.ts";
 import { readImportFile } from "../core/import/import-file.ts";
+import { writeHtmlReport } from "../core/report/write-html-report.ts";
+import type { Interval, PassAtK } from "../core/stats/index.ts";
 import { writeBank } from "../core/import/write-bank.ts";
 import { loadBank, type BankTask } from "../core/task/bank.ts";
 import { cloneUrl, gitAuthEnv } from "../github/git-auth.ts";
@@ -48,11 +54,25 @@ export interface DemoSubmission {
   where: string;
 }
 
+/** One agent's totals: what it earned of what was on offer (never summed across agents). */
+export interface DemoAgentTotals {
+  agent: string;
+  earned_cents: number;
+  available_cents: number;
+  earned_percent: number;
+  earned_percent_ci: Interval | null;
+  passed: number;
+  attempts: number;
+  pass_at: PassAtK[];
+}
+
 export interface DemoSummary {
   ok: boolean;
   problems: string[];
-  earned_cents: number;
+  /** What every task on offer is worth together: the most any one agent could earn. */
   available_cents: number;
+  /** Per agent, in rank order. */
+  agents: DemoAgentTotals[];
   tasks: number;
   submissions: DemoSubmission[];
   standings: Standings;
@@ -62,6 +82,8 @@ export interface DemoSummary {
   elapsed_ms: number;
   sandbox: { url: string; state_dir: string; ledger_git: string };
   leaderboard_readme: string;
+  /** The static HTML leaderboard (index.html) the demo wrote. */
+  html_report: string;
 }
 
 interface Plan {
@@ -233,6 +255,15 @@ async function summarize(
   });
   const { catalogue, records, problems } = await readLedgerCheckout(ledgerDir);
   const standings = computeStandings(catalogue, records);
+  const generatedAt =
+    records
+      .map((r) => r.graded_at)
+      .sort()
+      .at(-1) ?? "never";
+  const htmlReport = await writeHtmlReport(
+    path.join(options.stateDir, "report"),
+    renderLeaderboardHtml({ standings, catalogue, records, generatedAt }),
+  );
   const submissions = plans.map((plan) => submissionOf(plan, records, sandbox.org));
   for (const s of submissions) {
     if (s.verdict === "missing" || s.verdict === "error")
@@ -250,8 +281,17 @@ async function summarize(
   return {
     ok: problems.length === 0,
     problems,
-    earned_cents: standings.agents.reduce((sum, a) => sum + a.earned_cents, 0),
     available_cents: standings.totals.available_cents,
+    agents: standings.agents.map((a) => ({
+      agent: a.agent,
+      earned_cents: a.earned_cents,
+      available_cents: a.available_cents,
+      earned_percent: a.percent,
+      earned_percent_ci: a.stats.earned_percent_ci,
+      passed: a.passed,
+      attempts: a.attempts,
+      pass_at: a.stats.pass_at,
+    })),
     tasks: catalogue.tasks.length,
     submissions,
     standings,
@@ -269,6 +309,7 @@ async function summarize(
       ledger_git: path.join(sandbox.stateDir, "git", sandbox.org, "lancer-ledger.git"),
     },
     leaderboard_readme: await readFile(path.join(ledgerDir, "README.md"), "utf8"),
+    html_report: htmlReport,
   };
 }
 

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runLancer, runLancerJson } from "../helpers/run-lancer.ts";
@@ -11,8 +12,15 @@ describe("lancer demo", () => {
     const summary = await runLancerJson<{
       ok: boolean;
       problems: string[];
-      earned_cents: number;
       available_cents: number;
+      agents: Array<{
+        agent: string;
+        earned_cents: number;
+        available_cents: number;
+        earned_percent_ci: { low: number; high: number } | null;
+        pass_at: Array<{ k: number; percent: number }>;
+      }>;
+      html_report: string;
       submissions: Array<{ task_id: string; agent: string; verdict: string; payout_cents: number }>;
       payout_comments: number;
       rest_calls: { per_task: number };
@@ -45,7 +53,25 @@ describe("lancer demo", () => {
       "lancer-agent mgr-due-date-off-by-one": ["pass", 50000],
       "sloppy-agent mgr-due-date-off-by-one": ["fail", 0],
     });
-    expect(summary.earned_cents).toBe(30000 + 250000 + 50000);
+    // Totals per agent, never summed across agents (that could exceed what is on offer).
+    expect(summary).not.toHaveProperty("earned_cents");
+    expect(summary.agents.map((a) => [a.agent, a.earned_cents, a.available_cents])).toEqual([
+      ["lancer-agent", 30000 + 250000 + 50000, summary.available_cents],
+      ["sloppy-agent", 0, summary.available_cents],
+    ]);
+    expect(summary.agents[0]!.pass_at).toEqual([
+      { k: 1, percent: 100, ci: { low: 100, high: 100 } },
+    ]);
+    expect(summary.agents[1]!.earned_percent_ci).toEqual({ low: 0, high: 0 });
+    // The HTML leaderboard: one row per agent and task, as the ledger has them.
+    expect(summary.html_report).toBe(path.join(dir, "state", "report", "index.html"));
+    const html = readFileSync(summary.html_report, "utf8");
+    const rows = [...html.matchAll(/<tr data-task="([^"]+)" data-agent="([^"]+)">(.*)<\/tr>/g)].map(
+      ([, task, agent, cells]) => [`${agent} ${task}`, /<span class="(\w+)">/.exec(cells!)![1]],
+    );
+    expect(Object.fromEntries(rows)).toEqual(
+      Object.fromEntries(Object.entries(outcome).map(([key, [verdict]]) => [key, verdict])),
+    );
     // One comment per attempt on its pull request and its issue; manager answers on the issue.
     expect(summary.payout_comments).toBe(3 * 2 + 2);
     expect(summary.rest_calls.per_task).toBeGreaterThan(0);

@@ -118,7 +118,10 @@ describe("lancer run and report", () => {
       "--format",
       "csv",
     ]);
-    expect(csv.stdout.split("\n")[1]).toBe("all,2,0,2,0,0,0,150000,150000");
+    // Then the statistics: earned 0.0% (0.0–0.0), 2 attempted, pass@1 0.0% (0.0–0.0).
+    expect(csv.stdout.split("\n")[1]).toBe(
+      "all,2,0,2,0,0,0,150000,150000,0.0,0.0,0.0,2,0.0,0.0,0.0",
+    );
     const md = await runLancer([
       "report",
       "--ledger",

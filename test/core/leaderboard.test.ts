@@ -2,6 +2,7 @@ import { parse } from "csv-parse/sync";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { computeStandings, renderLeaderboard } from "../../src/core/leaderboard/index.ts";
+import { intervalText, percentFixed } from "../../src/core/leaderboard/format.ts";
 import { latestPayouts } from "../../src/core/leaderboard/leaderboard-readme.ts";
 import type { Catalogue, LedgerRecord } from "../../src/core/ledger/ledger-record.ts";
 
@@ -96,7 +97,13 @@ describe("computeStandings", () => {
       passed: 2,
       failed: 1,
       errors: 0,
+      client_review: { reviewed: 0, approved: 0 },
+      stats: alice.stats,
     });
+    // Attempted ic-1 (0 of 1), ic-2 (2 of 2), mgr-1 (1 of 1): pass@1 = 2/3, k at most 1.
+    expect(alice.stats).toMatchObject({ tasks: 5, tasks_attempted: 3, earned_cents: 1500_00 });
+    expect(alice.stats.earned_percent).toBe(alice.percent);
+    expect(alice.stats.pass_at.map((p) => [p.k, p.percent])).toEqual([[1, 200 / 3]]);
   });
 
   it("counts a task outside the catalogue as earned but not available, and errors apart", () => {
@@ -149,11 +156,15 @@ describe("renderLeaderboard", () => {
     expect(readme).toContain("![Leaderboard](leaderboard.svg)");
     expect(readme).toContain("5 tasks on offer worth $2,200: 3 IC ($1,550), 2 manager ($650)");
     const rows = readme.split("\n").filter((line) => /^\| \d/.test(line));
+    const [alice, bob, carol] = computeStandings(catalogue, records).agents.map((a) =>
+      intervalText(a.stats.earned_percent_ci),
+    );
     expect(rows).toEqual([
-      "| 1 | alice | $1,500 | $2,200 | 68.2% | $1,000 | $500 | $1,500 / $1,500 | 4 | 2 | 0 |",
-      "| 2 | bob\\[bot\\] | $650 | $2,200 | 29.5% | $250 | $400 | $400 / $1,500 | 3 | 2 | 1 |",
-      "| 3 | carol | $150 | $2,200 | 6.8% | $0 | $150 | $0 / $1,500 | 1 | 1 | 0 |",
+      `| 1 | alice | $1,500 | $2,200 | 68.2% | ${alice} | 66.7% (0.0–100.0) | – | $1,000 | $500 | $1,500 / $1,500 | 4 | 2 | 0 | – |`,
+      `| 2 | bob\\[bot\\] | $650 | $2,200 | 29.5% | ${bob} | 66.7% (0.0–100.0) | – | $250 | $400 | $400 / $1,500 | 3 | 2 | 1 | – |`,
+      `| 3 | carol | $150 | $2,200 | 6.8% | ${carol} | 100.0% (100.0–100.0) | – | $0 | $150 | $0 / $1,500 | 1 | 1 | 0 | – |`,
     ]);
+    expect(readme).toContain("95% percentile bootstrap over the tasks (10,000 resamples, seed 15)");
     const payouts = readme.split("\n").filter((line) => line.startsWith("- "));
     expect(payouts).toEqual([
       "- 2026-01-07: carol earned $150 for mgr-2",
@@ -176,8 +187,8 @@ describe("renderLeaderboard", () => {
     });
     const row = readme.split("\n").find((line) => line.startsWith("| 1 "))!;
     expect(row).toContain("| a\\|b\\_\\*c\\* |");
-    // Unescaped pipes separate exactly the 11 columns.
-    expect(row.split(/(?<!\\)\|/).length - 2).toBe(11);
+    // Unescaped pipes separate exactly the 15 columns.
+    expect(row.split(/(?<!\\)\|/).length - 2).toBe(15);
   });
 
   it("lists at most 10 payouts, most recent first", () => {
@@ -201,6 +212,28 @@ describe("renderLeaderboard", () => {
 
   it("writes a CSV that parses back to the standings", () => {
     const rows = parse<Record<string, string>>(files.csv, { columns: true });
+    const ci = new Map(
+      computeStandings(catalogue, records).agents.map((a) => [
+        a.agent,
+        {
+          percent_ci_low: percentFixed(a.stats.earned_percent_ci!.low),
+          percent_ci_high: percentFixed(a.stats.earned_percent_ci!.high),
+        },
+      ]),
+    );
+    // Every agent attempted each task at most once: pass@k stops at k = 1.
+    const pass = (attempted: string, percent: string, low: string, high: string) => ({
+      tasks_attempted: attempted,
+      pass_at_1: percent,
+      pass_at_1_ci_low: low,
+      pass_at_1_ci_high: high,
+      pass_at_k_k: "1",
+      pass_at_k: percent,
+      pass_at_k_ci_low: low,
+      pass_at_k_ci_high: high,
+      client_reviewed: "0",
+      client_approved: "0",
+    });
     expect(rows).toEqual([
       {
         agent: "alice",
@@ -215,6 +248,8 @@ describe("renderLeaderboard", () => {
         passed: "2",
         failed: "1",
         errors: "0",
+        ...ci.get("alice"),
+        ...pass("3", "66.7", "0.0", "100.0"),
       },
       {
         agent: "bob[bot]",
@@ -229,6 +264,8 @@ describe("renderLeaderboard", () => {
         passed: "2",
         failed: "1",
         errors: "1",
+        ...ci.get("bob[bot]"),
+        ...pass("3", "66.7", "0.0", "100.0"),
       },
       {
         agent: "carol",
@@ -243,6 +280,8 @@ describe("renderLeaderboard", () => {
         passed: "1",
         failed: "0",
         errors: "0",
+        ...ci.get("carol"),
+        ...pass("1", "100.0", "100.0", "100.0"),
       },
     ]);
   });
@@ -253,15 +292,31 @@ describe("renderLeaderboard", () => {
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="720" height="180" /);
     expect(svg).toContain('viewBox="0 0 720 180"');
     const parsed = new XMLParser({ ignoreAttributes: false }).parse(svg) as {
-      svg: { title: string; text: Array<{ "#text": string }>; rect: Array<{ "@_width": string }> };
+      svg: {
+        title: string;
+        text: Array<{ "#text": string }>;
+        rect: Array<{ "@_width": string }>;
+        line: Array<{ "@_x1": string; "@_x2": string; "@_y1": string; "@_y2": string }>;
+      };
     };
+    const agents = computeStandings(catalogue, records).agents;
+    const [alice, bob, carol] = agents.map((a) => intervalText(a.stats.earned_percent_ci));
     expect(parsed.svg.title).toContain("Lancer leaderboard — acme");
     expect(parsed.svg.text.map((t) => t["#text"])).toEqual([
       "Lancer leaderboard — acme",
-      "alice — $1,500 of $2,200 (68.2%)",
-      "bob[bot] — $650 of $2,200 (29.5%)",
-      "carol — $150 of $2,200 (6.8%)",
+      `alice — $1,500 of $2,200 (68.2%, 95% CI ${alice}%)`,
+      `bob[bot] — $650 of $2,200 (29.5%, 95% CI ${bob}%)`,
+      `carol — $150 of $2,200 (6.8%, 95% CI ${carol}%)`,
     ]);
+    // Per agent a whisker from the low to the high end of its interval, and two end caps.
+    const whiskers = parsed.svg.line.filter((l) => l["@_y1"] === l["@_y2"]);
+    expect(whiskers.map((l) => [Number(l["@_x1"]), Number(l["@_x2"])])).toEqual(
+      agents.map((a) => [
+        Number((16 + (a.stats.earned_percent_ci!.low / 100) * 688).toFixed(1)),
+        Number((16 + (a.stats.earned_percent_ci!.high / 100) * 688).toFixed(1)),
+      ]),
+    );
+    expect(parsed.svg.line).toHaveLength(9);
     // Background, then per agent a full track and the earned share of 688 px.
     expect(parsed.svg.rect.map((r) => r["@_width"])).toEqual([
       "720",
@@ -282,13 +337,11 @@ describe("renderLeaderboard", () => {
     });
     expect(XMLValidator.validate(svg)).toBe(true);
     expect(svg).toContain("Lancer leaderboard — R&amp;D &quot;&lt;lab&gt;&quot; &apos;x&apos;");
-    expect(svg).toContain("o&apos;neil&amp;co — $250 of $2,200 (11.4%)");
+    expect(svg).toContain("o&apos;neil&amp;co — $250 of $2,200 (11.4%, 95% CI ");
     expect(svg).not.toContain("<lab>");
     const texts = (new XMLParser().parse(svg) as { svg: { text: string[] } }).svg.text;
-    expect(texts).toEqual([
-      `Lancer leaderboard — R&D "<lab>" 'x'`,
-      "o'neil&co — $250 of $2,200 (11.4%)",
-    ]);
+    expect(texts[0]).toBe(`Lancer leaderboard — R&D "<lab>" 'x'`);
+    expect(texts[1]).toMatch(/^o'neil&co — \$250 of \$2,200 \(11\.4%, 95% CI \d+\.\d–\d+\.\d%\)$/);
   });
 
   it("handles zero agents", () => {

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
+import { intervalText } from "../../core/leaderboard/format.ts";
 import { formatCents } from "../../core/money.ts";
 import { runDemo, type DemoSummary } from "../../demo/run-demo.ts";
 import { cacheDirOption, creatableFolder, nonNegativeInt, positiveInt } from "../options.ts";
@@ -55,7 +56,8 @@ export function registerDemo(program: Command, output: Output): void {
         "manager task with /select. The grader workflow grades each pull request with the hidden tests,",
         "the app pays, comments and updates the leaderboard. Exit 0 when every payout is as expected.",
         "",
-        "The app's log: <state-dir>/app.log. The ledger (git): printed at the end.",
+        "The app's log: <state-dir>/app.log. The ledger (git) and the HTML leaderboard",
+        "(<state-dir>/report/index.html): printed at the end.",
       ].join("\n"),
     )
     .action(async (options: DemoCliOptions) => {
@@ -97,11 +99,11 @@ function renderSummary(summary: DemoSummary, logFile: string): string {
     "",
     `Lancer demo: ${summary.tasks} tasks, ${summary.submissions.length} submissions, ${(summary.elapsed_ms / 1000).toFixed(1)} s`,
     "",
-    "| agent | earned | available | % | IC | manager | attempts | errors |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| agent | earned | available | % | 95% CI of % | IC | manager | attempts | errors |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...summary.standings.agents.map(
       (a) =>
-        `| ${a.agent} | ${formatCents(a.earned_cents)} | ${formatCents(a.available_cents)} | ${a.percent.toFixed(1)}% | ${formatCents(a.by_kind.ic.earned_cents)} | ${formatCents(a.by_kind.manager.earned_cents)} | ${a.attempts} | ${a.errors} |`,
+        `| ${a.agent} | ${formatCents(a.earned_cents)} | ${formatCents(a.available_cents)} | ${a.percent.toFixed(1)}% | ${intervalText(a.stats.earned_percent_ci)} | ${formatCents(a.by_kind.ic.earned_cents)} | ${formatCents(a.by_kind.manager.earned_cents)} | ${a.attempts} | ${a.errors} |`,
     ),
     "",
     "| task | agent | verdict | payout | where |",
@@ -113,6 +115,7 @@ function renderSummary(summary: DemoSummary, logFile: string): string {
     "",
     `Payout comments written by the app: ${summary.payout_comments}. REST calls: ${summary.rest_calls.total} (${summary.rest_calls.per_task} per task).`,
     `The ledger repository (clone it): ${summary.sandbox.ledger_git}`,
+    `HTML report: ${summary.html_report}`,
     `The app's log: ${logFile}`,
     summary.ok ? "Every payout is as expected." : `Problems:\n  ${summary.problems.join("\n  ")}`,
   ];

@@ -37,3 +37,23 @@ export function escapeMarkdown(text: string): string {
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;");
 }
+
+/** A percentage (0–100, unrounded) with one decimal: 56.04 → "56.0". */
+export function percentFixed(percent: number): string {
+  return percent.toFixed(1);
+}
+
+/** "41.2–70.3" for an interval in percent; "–" when there is none. */
+export function intervalText(ci: { low: number; high: number } | null): string {
+  return ci ? `${percentFixed(ci.low)}–${percentFixed(ci.high)}` : "–";
+}
+
+/** "2 of 3" approved of the reviewed attempts; "–" when no attempt was reviewed. */
+export function clientAcceptedText(review: { reviewed: number; approved: number }): string {
+  return review.reviewed === 0 ? "–" : `${review.approved} of ${review.reviewed}`;
+}
+
+/** The largest k an agent has pass@k for, or undefined when it attempted nothing. */
+export function widestPassAt<T extends { k: number }>(passAt: readonly T[]): T | undefined {
+  return passAt.at(-1);
+}

@@ -1,7 +1,14 @@
 import type { Catalogue, LedgerRecord } from "../ledger/ledger-record.ts";
 import { formatCents } from "../money.ts";
 import { HARD_PRICE_CENTS } from "../report/summarize.ts";
-import { escapeMarkdown as md, percentText } from "./format.ts";
+import {
+  clientAcceptedText,
+  escapeMarkdown as md,
+  intervalText,
+  percentFixed,
+  percentText,
+  widestPassAt,
+} from "./format.ts";
 import type { AgentStanding, Standings } from "./standings.ts";
 
 const LATEST_PAYOUTS = 10;
@@ -38,20 +45,31 @@ function tasks(count: number): string {
   return `${count} task${count === 1 ? "" : "s"}`;
 }
 
+/** "62.5% (40.0–85.0)": a percentage and its 95% interval. */
+function withInterval(percent: number, ci: { low: number; high: number } | null): string {
+  return `${percentFixed(percent)}% (${intervalText(ci)})`;
+}
+
 function row(standing: AgentStanding, rank: number): string {
   const s = standing;
+  const pass1 = s.stats.pass_at[0];
+  const passK = widestPassAt(s.stats.pass_at);
   const cells = [
     String(rank),
     md(s.agent),
     formatCents(s.earned_cents),
     formatCents(s.available_cents),
     `${percentText(s.earned_cents, s.available_cents)}%`,
+    intervalText(s.stats.earned_percent_ci),
+    pass1 ? withInterval(pass1.percent, pass1.ci) : "–",
+    passK && passK.k > 1 ? `pass@${passK.k} ${withInterval(passK.percent, passK.ci)}` : "–",
     formatCents(s.by_kind.ic.earned_cents),
     formatCents(s.by_kind.manager.earned_cents),
     `${formatCents(s.hard.earned_cents)} / ${formatCents(s.hard.available_cents)}`,
     String(s.attempts),
     String(s.passed),
     String(s.errors),
+    clientAcceptedText(s.client_review),
   ];
   return `| ${cells.join(" | ")} |`;
 }
@@ -100,9 +118,15 @@ export function renderLeaderboardReadme(
     lines.push("No graded attempts yet.");
   } else {
     lines.push(
-      `| rank | agent | earned | available | % | IC earned | manager earned | hard earned / available (> ${hardDollars}) | attempts | passed | errors |`,
-      "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+      `| rank | agent | earned | available | % | 95% CI of % | pass@1 (95% CI) | pass@k (95% CI) | IC earned | manager earned | hard earned / available (> ${hardDollars}) | attempts | passed | errors | client accepted |`,
+      "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
       ...standings.agents.map((standing, i) => row(standing, i + 1)),
+      "",
+      "Intervals: 95% percentile bootstrap over the tasks " +
+        `(${standings.bootstrap.resamples.toLocaleString("en-US")} resamples, seed ${standings.bootstrap.seed}). ` +
+        "pass@k: the unbiased estimator of Chen et al. (2021) averaged over the tasks an agent attempted, " +
+        "k up to its fewest decided attempts on a task. Client accepted: attempts a maintainer approved " +
+        "of those reviewed.",
     );
   }
   lines.push("", "## Latest payouts", "");

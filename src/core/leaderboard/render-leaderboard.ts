@@ -1,5 +1,7 @@
 import type { Catalogue, LedgerRecord } from "../ledger/ledger-record.ts";
+import type { BootstrapOptions } from "../stats/bootstrap.ts";
 import { renderLeaderboardCsv } from "./leaderboard-csv.ts";
+import { renderLeaderboardHtml } from "./leaderboard-html.ts";
 import { renderLeaderboardReadme } from "./leaderboard-readme.ts";
 import { renderLeaderboardSvg } from "./leaderboard-svg.ts";
 import { computeStandings } from "./standings.ts";
@@ -9,6 +11,8 @@ export interface LeaderboardFiles {
   readme: string;
   svg: string;
   csv: string;
+  /** index.html: a static page with the chart, the standings and the per-task table. */
+  html: string;
 }
 
 /** The ledger repository's front page, chart and CSV: same input, same bytes. */
@@ -16,11 +20,14 @@ export function renderLeaderboard(input: {
   catalogue: Catalogue;
   records: readonly LedgerRecord[];
   generatedAt: string;
+  /** How the intervals are drawn (default: DEFAULT_BOOTSTRAP). */
+  bootstrap?: BootstrapOptions;
 }): LeaderboardFiles {
-  const standings = computeStandings(input.catalogue, input.records);
+  const standings = computeStandings(input.catalogue, input.records, input.bootstrap);
   return {
     readme: renderLeaderboardReadme(standings, input.catalogue, input.records, input.generatedAt),
     svg: renderLeaderboardSvg(standings),
     csv: renderLeaderboardCsv(standings),
+    html: renderLeaderboardHtml({ standings, ...input }),
   };
 }

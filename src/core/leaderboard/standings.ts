@@ -1,5 +1,8 @@
 import type { Catalogue, CatalogueTask, LedgerRecord } from "../ledger/ledger-record.ts";
 import { HARD_PRICE_CENTS } from "../report/summarize.ts";
+import { DEFAULT_BOOTSTRAP, type BootstrapOptions } from "../stats/bootstrap.ts";
+import { outcomesFromRecords } from "../stats/outcomes-from-records.ts";
+import { taskSetStats, type TaskSetStats } from "../stats/task-set-stats.ts";
 
 type Kind = LedgerRecord["kind"];
 
@@ -30,6 +33,10 @@ export interface AgentStanding {
   failed: number;
   /** Records with verdict error (never paid). */
   errors: number;
+  /** Decided attempts a maintainer reviewed on the pull request, and those approved. */
+  client_review: { reviewed: number; approved: number };
+  /** Earned % and pass@k on every task on offer, with bootstrap intervals over the tasks. */
+  stats: TaskSetStats;
 }
 
 export interface OfferTotals {
@@ -42,6 +49,8 @@ export interface Standings {
   totals: OfferTotals & { by_kind: Record<Kind, OfferTotals>; hard: OfferTotals };
   /** Earned desc, then percent desc, then login. */
   agents: AgentStanding[];
+  /** How the intervals were drawn. */
+  bootstrap: BootstrapOptions;
 }
 
 /** What a passed task is worth: the catalogue's terms when it is on offer, else the record's. */
@@ -70,8 +79,21 @@ function emptyAgent(agent: string, available: Standings["totals"]): AgentStandin
     passed: 0,
     failed: 0,
     errors: 0,
+    client_review: { reviewed: 0, approved: 0 },
+    stats: EMPTY_STATS,
   };
 }
+
+/** Filled in once every record is counted. */
+const EMPTY_STATS: TaskSetStats = {
+  tasks: 0,
+  earned_cents: 0,
+  available_cents: 0,
+  earned_percent: 0,
+  earned_percent_ci: null,
+  tasks_attempted: 0,
+  pass_at: [],
+};
 
 function offerTotals(tasks: Iterable<CatalogueTask>): Standings["totals"] {
   const empty = (): OfferTotals => ({ tasks: 0, available_cents: 0 });
@@ -97,10 +119,12 @@ function byRank(a: AgentStanding, b: AgentStanding): number {
 /**
  * Per-agent standings from the ledger's records against every task on offer. A task pays an
  * agent at most once; tasks missing from the catalogue count as earned but not as available.
+ * Every agent's intervals use the same seed, so agents are resampled on the same tasks.
  */
 export function computeStandings(
   catalogue: Catalogue,
   records: readonly LedgerRecord[],
+  bootstrap: BootstrapOptions = DEFAULT_BOOTSTRAP,
 ): Standings {
   const tasks = new Map<string, CatalogueTask>();
   for (const task of catalogue.tasks) if (!tasks.has(task.id)) tasks.set(task.id, task);
@@ -119,6 +143,10 @@ export function computeStandings(
       continue;
     }
     standing.attempts += 1;
+    if (record.client_review) {
+      standing.client_review.reviewed += 1;
+      if (record.client_review === "approved") standing.client_review.approved += 1;
+    }
     if (record.verdict === "fail") {
       standing.failed += 1;
       continue;
@@ -137,6 +165,10 @@ export function computeStandings(
   for (const standing of agents.values()) {
     standing.percent =
       totals.available_cents === 0 ? 0 : (100 * standing.earned_cents) / totals.available_cents;
+    standing.stats = taskSetStats(
+      outcomesFromRecords(catalogue, records, standing.agent),
+      bootstrap,
+    );
   }
-  return { org: catalogue.org, totals, agents: [...agents.values()].sort(byRank) };
+  return { org: catalogue.org, totals, agents: [...agents.values()].sort(byRank), bootstrap };
 }

@@ -25,5 +25,7 @@ export interface LedgerEntry {
   /** Per-run records, JSON. */
   runs?: unknown;
   usage?: Usage;
+  /** The maintainer's pull request review of the attempt, when there is one. */
+  client_review?: "approved" | "changes_requested";
   recordedAt: string;
 }

@@ -31,6 +31,8 @@ export const LedgerRecord = z.object({
   /** Links for people: the check run, the grading workflow run. */
   check_run_url: z.string().optional(),
   workflow_run_url: z.string().optional(),
+  /** The maintainer's pull request review of the attempt, when there is one. */
+  client_review: z.enum(["approved", "changes_requested"]).optional(),
   graded_at: z.string(),
 });
 export type LedgerRecord = z.infer<typeof LedgerRecord>;

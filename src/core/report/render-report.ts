@@ -1,5 +1,8 @@
 import { stringify } from "csv-stringify/sync";
+import { percentFixed } from "../leaderboard/format.ts";
 import { formatCents } from "../money.ts";
+import type { TaskSetStats } from "../stats/task-set-stats.ts";
+import type { TaskSet } from "../stats/task-sets.ts";
 import type { KindSummary, Summary } from "./summarize.ts";
 
 function percent(part: number, whole: number): string {
@@ -42,20 +45,39 @@ export function renderMarkdown(summary: Summary, title = "Lancer report"): strin
   return `${lines.join("\n")}\n`;
 }
 
-/** The summary as CSV, one row per scope. */
-export function renderCsv(summary: Summary): string {
+/** "" for no value: an empty cell rather than a made-up number. */
+function fixed(percent: number | undefined): string {
+  return percent === undefined ? "" : percentFixed(percent);
+}
+
+/** The summary as CSV, one row per scope, with its statistics when given (percent, one decimal). */
+export function renderCsv(summary: Summary, stats?: Record<TaskSet, TaskSetStats>): string {
   return stringify(
-    scopes(summary).map(([scope, s]) => ({
-      scope,
-      tasks: s.tasks,
-      passed: s.passed,
-      failed: s.failed,
-      errors: s.errors,
-      not_gradable: s.not_gradable,
-      earned_cents: s.earned_cents,
-      available_cents: s.available_cents,
-      gradable_cents: s.gradable_cents,
-    })),
+    scopes(summary).map(([scope, s]) => {
+      const st = stats?.[scope as TaskSet];
+      return {
+        scope,
+        tasks: s.tasks,
+        passed: s.passed,
+        failed: s.failed,
+        errors: s.errors,
+        not_gradable: s.not_gradable,
+        earned_cents: s.earned_cents,
+        available_cents: s.available_cents,
+        gradable_cents: s.gradable_cents,
+        ...(stats
+          ? {
+              earned_percent: fixed(st?.earned_percent),
+              earned_percent_ci_low: fixed(st?.earned_percent_ci?.low),
+              earned_percent_ci_high: fixed(st?.earned_percent_ci?.high),
+              tasks_attempted: st?.tasks_attempted ?? "",
+              pass_at_1: fixed(st?.pass_at[0]?.percent),
+              pass_at_1_ci_low: fixed(st?.pass_at[0]?.ci?.low),
+              pass_at_1_ci_high: fixed(st?.pass_at[0]?.ci?.high),
+            }
+          : {}),
+      };
+    }),
     { header: true },
   );
 }

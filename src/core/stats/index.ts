@@ -1,0 +1,10 @@
+export { DEFAULT_BOOTSTRAP, percentileBootstrap } from "./bootstrap.ts";
+export type { BootstrapOptions, Interval } from "./bootstrap.ts";
+export { outcomesFromEntries } from "./outcomes-from-entries.ts";
+export { outcomesFromRecords } from "./outcomes-from-records.ts";
+export { passAtK } from "./pass-at-k.ts";
+export type { TaskOutcome } from "./task-outcome.ts";
+export { taskSetStats } from "./task-set-stats.ts";
+export type { PassAtK, TaskSetStats } from "./task-set-stats.ts";
+export { statsByTaskSet, TASK_SETS } from "./task-sets.ts";
+export type { TaskSet } from "./task-sets.ts";
