@@ -37,7 +37,11 @@ const defaultBranches = new Map<string, string>();
 export async function arenaScope(
   context: Context,
   org: string,
-  sources: { configs: OrgConfigSource; tasks: TtlCache<TaskFile | undefined> },
+  sources: {
+    configs: OrgConfigSource;
+    tasks: TtlCache<TaskFile | undefined>;
+    now: () => Date;
+  },
   identity: () => Promise<AppIdentity>,
   serverUrl: string,
 ): Promise<ArenaScope | undefined> {
@@ -66,6 +70,7 @@ export async function arenaScope(
     app: await identity(),
     installationId: (context.payload as { installation?: { id: number } }).installation?.id ?? 0,
     serverUrl,
+    now: sources.now,
     readTask: (taskId) =>
       sources.tasks.get(`${org}/${graderRepo}/${taskId}`, () =>
         readGraderTask(github, { owner: org, repo: graderRepo }, taskId),

@@ -7,6 +7,7 @@ interface IssueLike {
   html_url: string;
   body?: string | null;
   state: string;
+  created_at: string;
   user?: { login: string } | null;
   pull_request?: unknown;
 }
