@@ -1,5 +1,8 @@
 import type { Context, Probot } from "probot";
+import { Catalogue } from "../core/ledger/ledger-record.ts";
 import type { TaskFile } from "../core/task/schema.ts";
+import { readText } from "../github/contents.ts";
+import { CATALOGUE_PATH } from "../github/seed/ledger-repo.ts";
 import type { ArenaScope } from "../github/arena/scope.ts";
 import { readGraderTask } from "../github/grader-task.ts";
 import type { TtlCache } from "../github/ttl-cache.ts";
@@ -40,6 +43,7 @@ export async function arenaScope(
   sources: {
     configs: OrgConfigSource;
     tasks: TtlCache<TaskFile | undefined>;
+    catalogues: TtlCache<Catalogue | undefined>;
     now: () => Date;
   },
   identity: () => Promise<AppIdentity>,
@@ -71,6 +75,16 @@ export async function arenaScope(
     installationId: (context.payload as { installation?: { id: number } }).installation?.id ?? 0,
     serverUrl,
     now: sources.now,
+    catalogue: () =>
+      sources.catalogues.get(`${org}/${loaded.config.ledger}`, async () => {
+        const file = await readText(github, {
+          owner: org,
+          repo: loaded.config.ledger,
+          path: CATALOGUE_PATH,
+        });
+        const parsed = file ? Catalogue.safeParse(JSON.parse(file.text)) : undefined;
+        return parsed?.success ? parsed.data : undefined;
+      }),
     readTask: (taskId) =>
       sources.tasks.get(`${org}/${graderRepo}/${taskId}`, () =>
         readGraderTask(github, { owner: org, repo: graderRepo }, taskId),

@@ -8,6 +8,7 @@ import { submitPullRequest } from "../github/arena/submit-pull-request.ts";
 import { DEFAULT_GRADER_REPO } from "../github/lancer-config.ts";
 import { OrgConfigSource } from "../github/org-config-source.ts";
 import { TtlCache } from "../github/ttl-cache.ts";
+import type { Catalogue } from "../core/ledger/ledger-record.ts";
 import type { TaskFile } from "../core/task/schema.ts";
 import { publishLeaderboard } from "../github/publish-leaderboard.ts";
 import { reportConfigCheck } from "../github/arena/report-config.ts";
@@ -39,6 +40,8 @@ export function lancerApp(options: LancerAppOptions = {}): ApplicationFunction {
   const configs = new OrgConfigSource(options.graderRepo ?? DEFAULT_GRADER_REPO);
   // A task's price and answer change only when the bank is seeded again.
   const tasks = new TtlCache<TaskFile | undefined>(60_000);
+  // The ledger's catalogue of tasks (issue numbers): rewritten only by a new seeding.
+  const catalogues = new TtlCache<Catalogue | undefined>(60_000);
   const tracker = options.tracker ?? new WorkTracker();
   return (app: Probot) => {
     const identity = appIdentity(app);
@@ -52,7 +55,7 @@ export function lancerApp(options: LancerAppOptions = {}): ApplicationFunction {
         const scope = await arenaScope(
           context,
           org,
-          { configs, tasks, now: options.now ?? (() => new Date()) },
+          { configs, tasks, catalogues, now: options.now ?? (() => new Date()) },
           identity,
           serverUrlOf(payload),
         );

@@ -288,6 +288,7 @@ describe("seedBank on the sandbox", () => {
           price_cents: task.price_cents,
           title: task.title,
           repository: `${org}/${id}`,
+          issue_number: 1,
         };
       }),
     );

@@ -64,6 +64,8 @@ export const CatalogueTask = z.object({
   title: z.string().optional(),
   /** `owner/name` of its mirror. */
   repository: z.string().optional(),
+  /** Its task issue on the mirror (the app closes it when paid without looking it up). */
+  issue_number: z.number().int().positive().optional(),
 });
 export type CatalogueTask = z.infer<typeof CatalogueTask>;
 

@@ -7,7 +7,7 @@ import {
 import { recordAttempt } from "../ledger-repo.ts";
 import { editMarkedComment, upsertMarkedComment } from "../marked-comment.ts";
 import type { ArenaScope } from "./scope.ts";
-import { findTaskIssue } from "./task-issue-lookup.ts";
+import { findTaskIssue, taskIssueNumber } from "./task-issue-lookup.ts";
 
 /**
  * Where an attempt's comment goes: its pull request (IC), else the task issue (manager: the
@@ -88,7 +88,7 @@ export async function recordOutcome(
   }
   const issueNumber =
     paid && scope.config.close_when_paid
-      ? (places.issueNumber ?? (await findTaskIssue(scope, places.repo, view.taskId))?.number)
+      ? (places.issueNumber ?? (await taskIssueNumber(scope, places.repo, view.taskId)))
       : undefined;
   if (issueNumber !== undefined) {
     await scope.github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {

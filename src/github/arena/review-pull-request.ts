@@ -6,7 +6,7 @@ import { clientReviewOf, isMirrorMaintainer } from "./client-review.ts";
 import { showAttempt } from "./record-outcome.ts";
 import { isAgent, isMirrorCandidate, maxAttemptsOf, type ArenaScope } from "./scope.ts";
 import { attemptOfPull } from "./submit-pull-request.ts";
-import { findTaskIssue } from "./task-issue-lookup.ts";
+import { taskIssueNumber } from "./task-issue-lookup.ts";
 
 /** The facts of a `pull_request_review` `submitted` event the arena acts on. */
 export interface ReviewFacts {
@@ -102,12 +102,12 @@ async function markPaid(scope: ArenaScope, repo: string, pull: number, taskId: s
     labels: ["paid"],
   });
   if (!scope.config.close_when_paid) return;
-  const issue = await findTaskIssue(scope, repo, taskId);
-  if (issue && issue.state !== "closed")
+  const issueNumber = await taskIssueNumber(scope, repo, taskId);
+  if (issueNumber !== undefined)
     await scope.github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
       owner: scope.org,
       repo,
-      issue_number: issue.number,
+      issue_number: issueNumber,
       state: "closed",
       state_reason: "completed",
     });

@@ -1,3 +1,4 @@
+import type { Catalogue } from "../../core/ledger/ledger-record.ts";
 import type { TaskFile } from "../../core/task/schema.ts";
 import type { LancerConfig } from "../lancer-config.ts";
 import type { LedgerRepo } from "../ledger-repo.ts";
@@ -28,6 +29,8 @@ export interface ArenaScope {
   serverUrl: string;
   /** The app's clock: when a grading is decided, compared with the deadline. */
   now(): Date;
+  /** The ledger repository's `tasks.json` (briefly cached), or undefined when unreadable. */
+  catalogue(): Promise<Catalogue | undefined>;
   /** A task as the grader repository holds it (briefly cached), or undefined. */
   readTask(taskId: string): Promise<TaskFile | undefined>;
   /** An installation token for git over HTTP (leaderboard publishing). */

@@ -172,6 +172,7 @@ export async function seedBank(options: SeedOptions): Promise<SeedReport> {
         price_cents: t.price_cents,
         title: t.title,
         repository: t.repository,
+        issue_number: t.issue_number,
       })),
     });
     step("ledger", `${ledger.catalogue_tasks} tasks listed`);
