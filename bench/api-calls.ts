@@ -63,7 +63,9 @@ try {
     call.path.includes(`/contents/${taskId}/`) ||
     call.path.includes(`/contents/entries/${taskId}/`) ||
     call.route.endsWith("/dispatches") ||
-    (call.route === "/orgs/:org/repos" && (call.body as { name?: string }).name === taskId) ||
+    (call.method === "POST" &&
+      call.route === "/orgs/:org/repos" &&
+      (call.body as { name?: string } | undefined)?.name === taskId) ||
     // Each grading mints its own short-lived tokens.
     (call.phase !== "seed" && call.route.endsWith("/access_tokens") && caller(call) !== "app");
   const lancerCalls = calls.filter((c) => c.principal !== "user");

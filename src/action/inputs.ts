@@ -99,6 +99,7 @@ const ActionInputs = z.object({
   ),
   "pull-request": wholeNumber("a pull request number"),
   attempt: wholeNumber("an attempt number ≥ 1"),
+  "check-run-id": wholeNumber("the id of the check run the app queued"),
   issue: wholeNumber("an issue number"),
   agent: optionalText,
   model: optionalText,

@@ -55,7 +55,15 @@ export async function reportGrade(
       : undefined;
     const checkUrl = await completeCheckRun(
       octokit,
-      { owner, repo, sha: candidate.sha, taskId: doc.task_id, attempt, detailsUrl: runUrl },
+      {
+        owner,
+        repo,
+        sha: candidate.sha,
+        taskId: doc.task_id,
+        attempt,
+        detailsUrl: runUrl,
+        checkRunId: inputs["check-run-id"],
+      },
       doc,
       priceCents,
     );

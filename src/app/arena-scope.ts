@@ -1,5 +1,8 @@
 import type { Context, Probot } from "probot";
+import { Catalogue } from "../core/ledger/ledger-record.ts";
 import type { TaskFile } from "../core/task/schema.ts";
+import { readText } from "../github/contents.ts";
+import { CATALOGUE_PATH } from "../github/seed/ledger-repo.ts";
 import type { ArenaScope } from "../github/arena/scope.ts";
 import { readGraderTask } from "../github/grader-task.ts";
 import type { TtlCache } from "../github/ttl-cache.ts";
@@ -37,7 +40,12 @@ const defaultBranches = new Map<string, string>();
 export async function arenaScope(
   context: Context,
   org: string,
-  sources: { configs: OrgConfigSource; tasks: TtlCache<TaskFile | undefined> },
+  sources: {
+    configs: OrgConfigSource;
+    tasks: TtlCache<TaskFile | undefined>;
+    catalogues: TtlCache<Catalogue | undefined>;
+    now: () => Date;
+  },
   identity: () => Promise<AppIdentity>,
   serverUrl: string,
 ): Promise<ArenaScope | undefined> {
@@ -66,6 +74,17 @@ export async function arenaScope(
     app: await identity(),
     installationId: (context.payload as { installation?: { id: number } }).installation?.id ?? 0,
     serverUrl,
+    now: sources.now,
+    catalogue: () =>
+      sources.catalogues.get(`${org}/${loaded.config.ledger}`, async () => {
+        const file = await readText(github, {
+          owner: org,
+          repo: loaded.config.ledger,
+          path: CATALOGUE_PATH,
+        });
+        const parsed = file ? Catalogue.safeParse(JSON.parse(file.text)) : undefined;
+        return parsed?.success ? parsed.data : undefined;
+      }),
     readTask: (taskId) =>
       sources.tasks.get(`${org}/${graderRepo}/${taskId}`, () =>
         readGraderTask(github, { owner: org, repo: graderRepo }, taskId),

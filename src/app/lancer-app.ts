@@ -2,11 +2,13 @@ import type { ApplicationFunction, Context, Probot } from "probot";
 import { answerCommand } from "../github/arena/answer-command.ts";
 import { parseCommand } from "../github/arena/parse-command.ts";
 import type { ArenaScope } from "../github/arena/scope.ts";
+import { reviewPullRequest } from "../github/arena/review-pull-request.ts";
 import { settleGrading } from "../github/arena/settle-grading.ts";
 import { submitPullRequest } from "../github/arena/submit-pull-request.ts";
 import { DEFAULT_GRADER_REPO } from "../github/lancer-config.ts";
 import { OrgConfigSource } from "../github/org-config-source.ts";
 import { TtlCache } from "../github/ttl-cache.ts";
+import type { Catalogue } from "../core/ledger/ledger-record.ts";
 import type { TaskFile } from "../core/task/schema.ts";
 import { publishLeaderboard } from "../github/publish-leaderboard.ts";
 import { reportConfigCheck } from "../github/arena/report-config.ts";
@@ -18,6 +20,8 @@ export interface LancerAppOptions {
   graderRepo?: string;
   /** Counts handlers at work, so a demo or a test can wait for the app to be done. */
   tracker?: WorkTracker;
+  /** The app's clock: deadlines and grading times are read from it (tests move it). */
+  now?: () => Date;
 }
 
 interface RepositoryPayload {
@@ -36,6 +40,8 @@ export function lancerApp(options: LancerAppOptions = {}): ApplicationFunction {
   const configs = new OrgConfigSource(options.graderRepo ?? DEFAULT_GRADER_REPO);
   // A task's price and answer change only when the bank is seeded again.
   const tasks = new TtlCache<TaskFile | undefined>(60_000);
+  // The ledger's catalogue of tasks (issue numbers): rewritten only by a new seeding.
+  const catalogues = new TtlCache<Catalogue | undefined>(60_000);
   const tracker = options.tracker ?? new WorkTracker();
   return (app: Probot) => {
     const identity = appIdentity(app);
@@ -49,7 +55,7 @@ export function lancerApp(options: LancerAppOptions = {}): ApplicationFunction {
         const scope = await arenaScope(
           context,
           org,
-          { configs, tasks },
+          { configs, tasks, catalogues, now: options.now ?? (() => new Date()) },
           identity,
           serverUrlOf(payload),
         );
@@ -148,6 +154,27 @@ export function lancerApp(options: LancerAppOptions = {}): ApplicationFunction {
           `${payload.repository.full_name}#${payload.issue.number} comment ${payload.comment.id}: ${outcome.action}${"why" in outcome ? ` (${outcome.why})` : ""}`,
         );
         if (outcome.action === "answered" && outcome.command === "select") await publish(scope);
+      });
+    });
+
+    app.on("pull_request_review.submitted", async (context) => {
+      const { payload } = context;
+      const review = payload.review;
+      await withScope(context, payload, async (scope) => {
+        const outcome = await reviewPullRequest(scope, {
+          owner: payload.repository.owner.login,
+          repo: payload.repository.name,
+          pullRequest: payload.pull_request.number,
+          author: payload.pull_request.user?.login ?? "",
+          reviewer: review.user?.login ?? "",
+          state: review.state,
+          commitId: review.commit_id,
+          submittedAt: review.submitted_at ?? null,
+        });
+        context.log.info(
+          `${payload.repository.full_name}#${payload.pull_request.number} review: ${outcome.action}${"why" in outcome ? ` (${outcome.why})` : ""}`,
+        );
+        if (outcome.action === "recorded") await publish(scope);
       });
     });
 

@@ -84,6 +84,21 @@ const issueCommentEvent = object({
     number: wholeNumber,
     body: text.nullable().optional(),
     user: object({ login: text }).nullable().optional(),
+    created_at: text.optional(),
+  }),
+});
+
+const pullRequestReviewEvent = object({
+  ...scoped,
+  review: object({
+    state: text,
+    commit_id: text.nullable(),
+    submitted_at: text.nullable().optional(),
+    user: object({ login: text }).nullable(),
+  }),
+  pull_request: object({
+    number: wholeNumber,
+    user: object({ login: text }).nullable(),
   }),
 });
 
@@ -114,6 +129,7 @@ export const PAYLOAD_SHAPES: Readonly<Record<string, z.ZodType>> = {
   ),
   "workflow_run.completed": workflowRunEvent,
   "issue_comment.created": issueCommentEvent,
+  "pull_request_review.submitted": pullRequestReviewEvent,
   push: pushEvent,
 };
 

@@ -127,6 +127,8 @@ export async function startBot(
      * sandbox enforces no secondary limits unless asked to.
      */
     throttle?: boolean;
+    /** The app's clock (deadlines, graded_at): injectable so that tests can move time. */
+    now?: () => Date;
   } = {},
 ): Promise<RunningBot> {
   const probot = new Probot({
@@ -146,7 +148,11 @@ export async function startBot(
   });
   const tracker = new WorkTracker();
   const middleware = await createNodeMiddleware(
-    lancerApp({ graderRepo: settings.graderRepo, tracker }),
+    lancerApp({
+      graderRepo: settings.graderRepo,
+      tracker,
+      ...(options.now ? { now: options.now } : {}),
+    }),
     { probot, webhooksPath: WEBHOOK_PATH },
   );
   const guarded = guardWebhooks(middleware, {

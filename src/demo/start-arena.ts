@@ -37,6 +37,8 @@ export interface ArenaOptions {
   moreAgents?: string[];
   log?: Logger;
   webhookSecret?: string;
+  /** The app's clock (default the real one): tests pass one they can move. */
+  now?: () => Date;
 }
 
 export interface Arena {
@@ -74,7 +76,11 @@ export async function startArena(options: ArenaOptions): Promise<Arena> {
       host: "127.0.0.1",
       graderRepo: "lancer-grader",
     },
-    { ...(options.log ? { log: options.log } : { logLevel: "fatal" }), throttle: false },
+    {
+      ...(options.log ? { log: options.log } : { logLevel: "fatal" }),
+      throttle: false,
+      ...(options.now ? { now: options.now } : {}),
+    },
   );
   await sandbox.setWebhookUrl(bot.webhookUrl);
   const agents = Object.keys(sandbox.agents);

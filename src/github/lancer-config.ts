@@ -32,7 +32,7 @@ export const LancerConfig = z
     maintainers: z.array(login).default([]),
     /** Attempts per agent and task; a task's own `rules.attempts` counts when this is unset. */
     attempts: z.number().int().positive().optional(),
-    /** Hours from `/claim` (or from the first attempt) to the deadline; unset: none. */
+    /** Hours from the task issue's creation to the deadline (over each task's own); unset: none. */
     deadline_hours: z.number().positive().optional(),
     grading: z
       .object({
@@ -45,6 +45,12 @@ export const LancerConfig = z
       })
       .strict()
       .prefault({}),
+    /**
+     * What pays an IC attempt: `tests` (the hidden tests alone; a maintainer's review is
+     * recorded beside the grade) or `tests-and-review` (a pass is paid once a maintainer of
+     * the mirror approves the graded commit; see README "Client review").
+     */
+    payout: z.enum(["tests", "tests-and-review"]).default("tests"),
     /** Close the task issue once an attempt is paid. */
     close_when_paid: z.boolean().default(true),
     /** A pull request changing any of these is refused before grading. */
@@ -99,7 +105,8 @@ export function renderDefaultConfig(options: {
     `agents: ${list(options.agents)}   # accounts whose PRs and /select comments are attempts`,
     `maintainers: ${list(options.maintainers)}   # may /lancer regrade`,
     "# attempts: 1                # overrides each task's rules.attempts",
-    "# deadline_hours: 48         # from /claim (or the first attempt)",
+    "# deadline_hours: 48         # from the task issue's creation; later PRs are labelled lancer: late, unpaid",
+    "payout: tests                # or tests-and-review: a pass is paid once a maintainer approves",
     "grading:",
     "  runs: 3                    # test runs per grading; pay if any passes",
     "  synchronize: false         # grade again on new commits to an open PR",

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { LedgerRecord, ledgerRecordPath } from "../core/ledger/ledger-record.ts";
 import { createFileOnce, listFolder, readText } from "./contents.ts";
-import type { GitHub } from "./rest.ts";
+import { statusOf, type GitHub } from "./rest.ts";
 
 /** The ledger repository of an org: entries, errors and claims, each file written once. */
 export interface LedgerRepo {
@@ -54,6 +54,45 @@ export async function readAttempt(
   if (!parsed.success)
     throw new Error(`${ledger.owner}/${ledger.repo}:${path}: not a ledger entry`);
   return parsed.data;
+}
+
+/**
+ * Changes a recorded attempt (`change` answers undefined for no change), with the file's blob
+ * sha as the guard: a concurrent write makes GitHub refuse this one (409), and the change is
+ * worked out again from what was written. So two deliveries of one review cannot both pay.
+ * Undefined when the attempt is not recorded (yet); else the record as it now stands.
+ */
+export async function updateAttempt(
+  github: GitHub,
+  ledger: LedgerRepo,
+  key: Pick<LedgerRecord, "task_id" | "agent" | "attempt">,
+  change: (record: LedgerRecord) => LedgerRecord | undefined,
+  message: string,
+): Promise<{ record: LedgerRecord; changed: boolean } | undefined> {
+  const path = `entries/${key.task_id}/${key.agent}/${key.attempt}.json`;
+  for (let attempt = 1; ; attempt += 1) {
+    const file = await readText(github, { ...ledger, path });
+    if (!file) return undefined;
+    const parsed = LedgerRecord.safeParse(JSON.parse(file.text));
+    if (!parsed.success)
+      throw new Error(`${ledger.owner}/${ledger.repo}:${path}: not a ledger entry`);
+    const next = change(parsed.data);
+    if (!next) return { record: parsed.data, changed: false };
+    try {
+      await github.request("PUT /repos/{owner}/{repo}/contents/{path}", {
+        ...ledger,
+        path,
+        message,
+        sha: file.sha,
+        content: Buffer.from(json(LedgerRecord.parse(next)), "utf8").toString("base64"),
+      });
+      return { record: next, changed: true };
+    } catch (error) {
+      const status = statusOf(error);
+      if ((status === 409 || status === 422) && attempt < 5) continue;
+      throw error;
+    }
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { listAll, type GitHub } from "./rest.ts";
+import { listAll, unlessMissing, type GitHub } from "./rest.ts";
 
 interface CommentLike {
   id: number;
@@ -58,4 +58,36 @@ export async function upsertMarkedComment(
     },
   );
   return Number(data.id);
+}
+
+/**
+ * Edits the comment `id` that the app posted for `target`, without listing comments: the id
+ * comes from the app's own dispatch (the grading run's name, trusted as its verdict is). A
+ * comment that is gone (deleted by a maintainer), or that the answer shows is not the app's,
+ * falls back to posting or finding the marked comment as usual.
+ */
+export async function editMarkedComment(
+  github: GitHub,
+  target: MarkedCommentTarget,
+  id: number,
+  body: string,
+): Promise<number> {
+  const text = body.includes(target.marker) ? body : `${target.marker}\n${body}`;
+  const { owner, repo } = target;
+  const edited = await unlessMissing(
+    github.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+      owner,
+      repo,
+      comment_id: id,
+      body: text,
+    }),
+  );
+  const comment = edited?.data as CommentLike | undefined;
+  if (
+    comment &&
+    comment.user?.type === "Bot" &&
+    (target.author === undefined || comment.user.login === target.author)
+  )
+    return id;
+  return upsertMarkedComment(github, target, body);
 }

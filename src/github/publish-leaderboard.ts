@@ -58,8 +58,8 @@ export async function readLedgerCheckout(
 }
 
 /**
- * Regenerates the ledger repository's README.md, leaderboard.svg and ledger.csv from its
- * entries and pushes them as one commit (nothing when they are unchanged). Git, not the
+ * Regenerates the ledger repository's README.md, leaderboard.svg, ledger.csv and index.html
+ * (the static HTML leaderboard) from its entries and pushes them as one commit (nothing when they are unchanged). Git, not the
  * contents API: one clone and one push whatever the number of entries, and a push that
  * loses a race with another instance is simply redone on the new tip.
  */
@@ -86,7 +86,11 @@ export async function publishLeaderboard(
       await writeFile(path.join(dir, "README.md"), files.readme);
       await writeFile(path.join(dir, "leaderboard.svg"), files.svg);
       await writeFile(path.join(dir, "ledger.csv"), files.csv);
-      await git(["add", "README.md", "leaderboard.svg", "ledger.csv"], { cwd: dir, env });
+      await writeFile(path.join(dir, "index.html"), files.html);
+      await git(["add", "README.md", "leaderboard.svg", "ledger.csv", "index.html"], {
+        cwd: dir,
+        env,
+      });
       const staged = await git(["diff", "--cached", "--quiet"], {
         cwd: dir,
         env,

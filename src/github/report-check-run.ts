@@ -22,11 +22,14 @@ export interface CheckTarget {
   taskId: string;
   attempt: number;
   detailsUrl: string | undefined;
+  /** The check run the app queued, when the workflow was told (no lookup needed then). */
+  checkRunId?: number | undefined;
 }
 
 /**
  * Completes the `Lancer` check run of this attempt on the candidate's head: the one the app
- * queued (same external id) when there is one, else a new one. Returns its URL.
+ * queued (given by id, else found by its external id) when there is one, else a new one.
+ * Returns its URL.
  */
 export async function completeCheckRun(
   octokit: Octokit,
@@ -36,15 +39,7 @@ export async function completeCheckRun(
 ): Promise<string> {
   const output = checkOutput(doc, priceCents);
   const externalId = checkExternalId(target.taskId, target.attempt);
-  const { data } = await octokit.rest.checks.listForRef({
-    owner: target.owner,
-    repo: target.repo,
-    ref: target.sha,
-    check_name: CHECK_NAME,
-    filter: "all",
-    per_page: 100,
-  });
-  const existing = data.check_runs.find((run) => run.external_id === externalId);
+  const existingId = target.checkRunId ?? (await findByExternalId(octokit, target, externalId));
   const body = {
     owner: target.owner,
     repo: target.repo,
@@ -59,10 +54,31 @@ export async function completeCheckRun(
       text: output.text.slice(0, MAX_CHECK_TEXT),
     },
   };
-  const response = existing
-    ? await octokit.rest.checks.update({ ...body, check_run_id: existing.id })
+  const response = existingId
+    ? await octokit.rest.checks.update({ ...body, check_run_id: existingId })
     : await octokit.rest.checks.create({ ...body, name: CHECK_NAME, head_sha: target.sha });
+  // An id given by the dispatcher must name this attempt's check run on this commit.
+  if (response.data.head_sha !== target.sha || response.data.name !== CHECK_NAME)
+    throw new Error(
+      `input 'check-run-id': check run ${existingId} is not the ${CHECK_NAME} check run of ${target.sha}`,
+    );
   return response.data.html_url ?? "";
+}
+
+async function findByExternalId(
+  octokit: Octokit,
+  target: CheckTarget,
+  externalId: string,
+): Promise<number | undefined> {
+  const { data } = await octokit.rest.checks.listForRef({
+    owner: target.owner,
+    repo: target.repo,
+    ref: target.sha,
+    check_name: CHECK_NAME,
+    filter: "all",
+    per_page: 100,
+  });
+  return data.check_runs.find((run) => run.external_id === externalId)?.id;
 }
 
 /** Posts the payout comment on a pull request, or edits the one an earlier report posted. */

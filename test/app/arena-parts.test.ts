@@ -42,6 +42,15 @@ describe("the org configuration", () => {
     expect(seeded.agents).toEqual(["a1"]);
     expect(seeded.grading).toEqual({ runs: 3, synchronize: false, error_retries: 2 });
     expect(parseLancerConfig("").workflow).toBe("grade.yml");
+    expect(parseLancerConfig("").payout).toBe("tests");
+    expect(seeded.payout).toBe("tests");
+    expect(parseLancerConfig("payout: tests-and-review\n").payout).toBe("tests-and-review");
+  });
+
+  it("names payout when its value is not one of the two rules", () => {
+    expect(() => parseLancerConfig("payout: review\n")).toThrow(
+      /\.github\/lancer\.yml: payout: .*"tests".*"tests-and-review"/,
+    );
   });
 
   it("names the key that is wrong, unknown keys included", () => {
@@ -142,11 +151,12 @@ describe("the claims table", () => {
     const claims = [
       { task_id: "t", agent: "a", claimed_at: "2026-01-01T00:00:00.000Z", source: "x" },
     ];
-    const once = withClaimsTable("Task body", claims, 24);
+    const deadline = new Date("2026-01-02T00:00:00.000Z");
+    const once = withClaimsTable("Task body", claims, deadline);
     expect(once).toContain("| @a | 2026-01-01T00:00:00.000Z | 2026-01-02T00:00:00.000Z |");
-    const twice = withClaimsTable(once, [...claims, { ...claims[0]!, agent: "b" }], 24);
+    const twice = withClaimsTable(once, [...claims, { ...claims[0]!, agent: "b" }], undefined);
     expect(twice.match(/#### Attempts/g)).toHaveLength(1);
-    expect(twice).toContain("| @b |");
+    expect(twice).toContain("| @b | 2026-01-01T00:00:00.000Z | none |");
     expect(twice.startsWith("Task body")).toBe(true);
   });
 });

@@ -185,8 +185,13 @@ describe("the Lancer app on the sandbox", () => {
     expect(onPull[0]!.user?.login).toBe("lancer[bot]");
     expect(onPull[0]!.body).toContain("Paid $250");
     expect(onPull[0]!.body).toContain("Graded ✅ → Paid ✅");
+    // One payout comment per attempt: the pull request's, edited in place from "grading".
+    expect((await comments(IC, paidPull)).filter((c) => c.user?.login === "lancer[bot]")).toEqual(
+      onPull,
+    );
+    expect(new Date(onPull[0]!.updated_at) > new Date(onPull[0]!.created_at)).toBe(true);
     const onIssue = (await comments(IC, fx.issueOf(IC))).filter((c) => c.body?.includes(marker));
-    expect(onIssue).toHaveLength(1);
+    expect(onIssue).toHaveLength(0);
     expect(pull.labels.map((l) => l.name)).toContain("paid");
     const { data: issue } = await fx.admin.request(
       "GET /repos/{owner}/{repo}/issues/{issue_number}",
@@ -208,6 +213,14 @@ describe("the Lancer app on the sandbox", () => {
       { columns: true },
     );
     expect(rows.find((r) => r.agent === "lancer-agent")?.earned_cents).toBe("25000");
+    // The static HTML leaderboard is published beside it, the paid attempt in its task table.
+    const page = await fx.admin.request("GET /repos/{owner}/{repo}/contents/{path}", {
+      owner: org,
+      repo: "lancer-ledger",
+      path: "index.html",
+    });
+    const html = Buffer.from((page.data as { content: string }).content, "base64").toString("utf8");
+    expect(html).toMatch(new RegExp(`<tr data-task="${IC}" data-agent="lancer-agent">`));
   });
 
   it("answers a manager task at /select: one selection per attempt, edits change nothing", async () => {

@@ -254,6 +254,15 @@ describe("webhooks: payload shapes of the events the app handles", () => {
     );
   });
 
+  it("names a pull_request_review.submitted whose review has no state", async () => {
+    const payload = withField(valid("pull_request_review.submitted"), "review.state", undefined);
+    await expectRefused(
+      deliver("pull_request_review", payload, { id: "d-review" }),
+      400,
+      "pull_request_review.submitted delivery d-review: payload.review.state: expected a string",
+    );
+  });
+
   it("names a push without ref", async () => {
     await expectRefused(
       deliver("push", withField(valid("push"), "ref", undefined), { id: "d-push" }),
@@ -477,7 +486,9 @@ describe("webhooks: what the app does not handle, and valid deliveries", () => {
       "utf8",
     );
     const registered = [
-      ...source.matchAll(/"((?:pull_request|workflow_run|issue_comment|push)(?:\.[a-z_]+)?)"/g),
+      ...source.matchAll(
+        /"((?:pull_request_review|pull_request|workflow_run|issue_comment|push)(?:\.[a-z_]+)?)"/g,
+      ),
     ].map((m) => m[1]!);
     expect(registered.length).toBeGreaterThan(0);
     expect(new Set(registered)).toEqual(new Set(Object.keys(PAYLOAD_SHAPES)));

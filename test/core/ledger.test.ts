@@ -61,6 +61,48 @@ describe("SqliteLedger", () => {
     ledger.close();
   });
 
+  it("records the client's review beside the grade without changing the payout", () => {
+    const ledger = new SqliteLedger(path.join(dir, "review.sqlite"));
+    ledger.record(entry({ client_review: "changes_requested" }));
+    ledger.record(entry({ taskId: "t2", outcome: "fail", payoutCents: 0 }));
+    expect(ledger.recordClientReview({ ...entry(), taskId: "t2" }, "approved")).toBe(true);
+    expect(ledger.recordClientReview({ ...entry(), taskId: "t3" }, "approved")).toBe(false);
+    expect(ledger.entries().map((e) => [e.taskId, e.client_review, e.payoutCents])).toEqual([
+      ["t1", "changes_requested", 50_000],
+      ["t2", "approved", 0],
+    ]);
+    expect(() => ledger.recordClientReview(entry(), "commented" as unknown as "approved")).toThrow(
+      /CHECK constraint/,
+    );
+    ledger.close();
+  });
+
+  it("opens a ledger made before client_review existed, and adds the column", async () => {
+    const file = path.join(dir, "older.sqlite");
+    const { DatabaseSync } = await import("node:sqlite");
+    const old = new DatabaseSync(file);
+    old.exec(`CREATE TABLE attempts (
+      run_id TEXT NOT NULL, agent TEXT NOT NULL, task_id TEXT NOT NULL,
+      attempt INTEGER NOT NULL CHECK (attempt >= 1),
+      kind TEXT NOT NULL CHECK (kind IN ('ic', 'manager')),
+      price_cents INTEGER NOT NULL CHECK (price_cents >= 0),
+      outcome TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT NOT NULL,
+      payout_cents INTEGER NOT NULL, tests_passed INTEGER, tests_failed INTEGER,
+      runs_json TEXT, usage_json TEXT, recorded_at TEXT NOT NULL,
+      PRIMARY KEY (run_id, agent, task_id, attempt)) STRICT;`);
+    old
+      .prepare(
+        "INSERT INTO attempts VALUES ('r1','oracle','t1',1,'ic',500,'pass','ok','',500,NULL,NULL,NULL,NULL,'x')",
+      )
+      .run();
+    old.close();
+    const ledger = new SqliteLedger(file);
+    expect(ledger.entries()[0]).not.toHaveProperty("client_review");
+    expect(ledger.recordClientReview(entry(), "approved")).toBe(true);
+    expect(ledger.entries()[0]).toMatchObject({ payoutCents: 500, client_review: "approved" });
+    ledger.close();
+  });
+
   it("refuses a payout that is not the price of a passed attempt", () => {
     const ledger = new SqliteLedger(path.join(dir, "check.sqlite"));
     expect(() => ledger.record(entry({ outcome: "fail", payoutCents: 50_000 }))).toThrow(

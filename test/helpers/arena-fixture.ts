@@ -43,13 +43,17 @@ export interface ArenaFixture {
 }
 
 /** The whole arena (sandbox + app + grader workflow) with some fixture tasks seeded. */
-export async function startArenaFixture(only: string[]): Promise<ArenaFixture> {
+export async function startArenaFixture(
+  only: string[],
+  options: { now?: () => Date } = {},
+): Promise<ArenaFixture> {
   const dir = tempDir("lancer-arena-");
   const webhookSecret = "s".repeat(16) + Math.random().toString(36).slice(2).padEnd(20, "x");
   const arena = await startArena({
     stateDir: path.join(dir, "sandbox"),
     moreAgents: [SECOND_AGENT],
     webhookSecret,
+    ...(options.now ? { now: options.now } : {}),
     // LANCER_APP_LOG=file keeps the app's log of a test run (JSON lines).
     ...(process.env.LANCER_APP_LOG
       ? {

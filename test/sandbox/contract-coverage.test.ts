@@ -38,6 +38,8 @@ describe("sandbox routes against GitHub's REST description", () => {
     for (const id of [
       "repos/create-in-org",
       "repos/get",
+      "repos/get-collaborator-permission-level",
+      "pulls/create-review",
       "apps/create-installation-access-token",
       "apps/list-webhook-deliveries",
     ]) {

@@ -221,6 +221,57 @@ describe("sandbox: pull requests", () => {
     ]);
   });
 
+  it("reports a user's role on a repository (collaborators/{username}/permission)", async () => {
+    const level = async (username: string, client: typeof fx.admin = fx.admin) =>
+      (
+        await client.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", {
+          owner,
+          repo,
+          username,
+        })
+      ).data;
+    expect(await level(fx.running.users.admin)).toMatchObject({
+      permission: "admin",
+      role_name: "admin",
+      user: { login: fx.running.users.admin, permissions: { admin: true, maintain: true } },
+    });
+    expect(await level(fx.running.users.agent)).toMatchObject({
+      permission: "write",
+      role_name: "write",
+    });
+    // maintain reads as the legacy "write"; role_name tells it apart, as on GitHub.
+    await fx.admin.request("PUT /repos/{owner}/{repo}/collaborators/{username}", {
+      owner,
+      repo,
+      username: fx.running.users.agent,
+      permission: "maintain",
+    });
+    expect(await level(fx.running.users.agent)).toMatchObject({
+      permission: "write",
+      role_name: "maintain",
+      user: { permissions: { maintain: true, admin: false } },
+    });
+    // The app reads it with its installation token (metadata: read).
+    expect(await level(fx.running.users.agent, await fx.installation())).toMatchObject({
+      role_name: "maintain",
+    });
+    await fx.admin.request("PUT /repos/{owner}/{repo}/collaborators/{username}", {
+      owner,
+      repo,
+      username: fx.running.users.agent,
+      permission: "push",
+    });
+    expect(
+      await statusOf(
+        fx.admin.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", {
+          owner,
+          repo,
+          username: "nobody-here",
+        }),
+      ),
+    ).toBe(404);
+  });
+
   it("synchronizes the pull request when its branch is pushed again", async () => {
     await git(["checkout", "-q", "feature"], { cwd: local });
     const second = await commit({ "docs/new.md": "new\nfile\nmore\n" }, "More docs");

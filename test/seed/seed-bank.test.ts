@@ -288,6 +288,7 @@ describe("seedBank on the sandbox", () => {
           price_cents: task.price_cents,
           title: task.title,
           repository: `${org}/${id}`,
+          issue_number: 1,
         };
       }),
     );
@@ -310,6 +311,7 @@ describe("seedBank on the sandbox", () => {
       "GET /orgs/{org}/installation": 1,
       "GET /app": 1,
       "POST /app/installations/{installation_id}/access_tokens": 1,
+      "GET /orgs/{org}/repos": 1,
       "GET /repos/{owner}/{repo}": 5,
       "GET /repos/{owner}/{repo}/collaborators/{username}": 3,
       "GET /repos/{owner}/{repo}/issues": 3,
@@ -374,15 +376,17 @@ describe("seedBank on the sandbox", () => {
     expect(report.ledger).toMatchObject({ catalogue_written: true, catalogue_tasks: 4 });
   });
 
-  it("spends 4 REST requests on a fresh IC task (3 creating), 4 + one per proposal on a manager task", () => {
+  it("spends 3 REST requests on a fresh IC task (all creating), 3 + one per proposal on a manager task", () => {
     const proposals = first.totals.proposals_created;
     expect(first.requests.by_route).toEqual({
       // Once per run: find the installation, the app's bot login, mint a token.
       "GET /orgs/{org}/installation": 1,
       "GET /app": 1,
       "POST /app/installations/{installation_id}/access_tokens": 1,
-      // Grader + 3 mirrors + ledger: look (404), create.
-      "GET /repos/{owner}/{repo}": 5,
+      // The org's repositories, listed once: a mirror not among them is created without a look.
+      "GET /orgs/{org}/repos": 1,
+      // Grader and ledger: look (404), create; the 3 mirrors: create.
+      "GET /repos/{owner}/{repo}": 2,
       "POST /orgs/{org}/repos": 5,
       // Per mirror: the agent's access and the issue; the manager task's proposals.
       "PUT /repos/{owner}/{repo}/collaborators/{username}": 3,
@@ -391,7 +395,7 @@ describe("seedBank on the sandbox", () => {
       // Ledger: README and tasks.json.
       "PUT /repos/{owner}/{repo}/contents/{path}": 2,
     });
-    expect(first.requests.total).toBe(3 + 5 + 5 + 3 + 3 + proposals + 2);
+    expect(first.requests.total).toBe(3 + 1 + 2 + 5 + 3 + 3 + proposals + 2);
     expect(first.requests.creating).toBe(5 + 3 + 3 + proposals + 2);
   });
 });

@@ -7,6 +7,7 @@ import { runDemo, type DemoSummary } from "../../demo/run-demo.ts";
 import { cacheDirOption, creatableFolder, nonNegativeInt, positiveInt } from "../options.ts";
 import { printJson, UsageError, type Output } from "../output.ts";
 import { createProgress } from "../progress.ts";
+import { endProcessTreeOnExit } from "../../sandbox/process-tree.ts";
 
 interface DemoCliOptions {
   bank: string;
@@ -61,6 +62,8 @@ export function registerDemo(program: Command, output: Output): void {
       ].join("\n"),
     )
     .action(async (options: DemoCliOptions) => {
+      // On SIGINT/SIGTERM the CLI exits: no runner step or graded test may outlive it.
+      endProcessTreeOnExit();
       if (existsSync(options.sweLancerCsv) && !statSync(options.sweLancerCsv).isFile())
         throw new UsageError(
           `--swe-lancer-csv: ${options.sweLancerCsv} is not a file; expected a CSV`,

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { actionRoot, giveGraderSecrets } from "../../demo/start-arena.ts";
+import { endProcessTreeOnExit } from "../../sandbox/process-tree.ts";
 import { startSandbox, stateDirProblem, type SandboxInfo } from "../../sandbox/start-sandbox.ts";
 import { printJson, UsageError, type Output } from "../output.ts";
 
@@ -77,6 +78,8 @@ export function registerSandbox(program: Command, output: Output): void {
       // Every flag is checked before anything is created (ports and URLs as they are parsed).
       const problem = stateDirProblem(options.stateDir);
       if (problem) throw new UsageError(`--state-dir: ${problem}`);
+      // Workflow steps and the tests they grade must not outlive the sandbox.
+      endProcessTreeOnExit();
       const running = await startSandbox({
         stateDir: options.stateDir,
         org: options.org,

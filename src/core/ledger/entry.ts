@@ -8,6 +8,9 @@ export interface Usage {
   cost_usd?: number;
 }
 
+/** A maintainer's review of an attempt's pull request: the client's word beside the tests'. */
+export type ClientReview = "approved" | "changes_requested";
+
 /** One attempt of one agent on one task in one run: the unit of payment. */
 export interface LedgerEntry {
   runId: string;
@@ -25,7 +28,10 @@ export interface LedgerEntry {
   /** Per-run records, JSON. */
   runs?: unknown;
   usage?: Usage;
-  /** The maintainer's pull request review of the attempt, when there is one. */
-  client_review?: "approved" | "changes_requested";
+  /**
+   * The latest review of a maintainer of the mirror on the graded commit, when there is one.
+   * Recorded beside the test grade; it changes the payout only under `payout: tests-and-review`.
+   */
+  client_review?: ClientReview;
   recordedAt: string;
 }

@@ -28,11 +28,23 @@ export const LedgerRecord = z.object({
   selection: z.number().int().nonnegative().optional(),
   tests_passed: z.number().int().nonnegative().optional(),
   tests_failed: z.number().int().nonnegative().optional(),
+  /**
+   * The latest review by a maintainer of the mirror (maintain or admin) on the graded commit:
+   * recorded beside the test grade (the leaderboard's "client accepted" column).
+   */
+  client_review: z.enum(["approved", "changes_requested"]).optional(),
+  client_reviewer: z.string().optional(),
+  client_reviewed_at: z.string().optional(),
+  /**
+   * `payout: tests-and-review`: the attempt passed and is payable but for the client's
+   * approval; the first recorded approval pays it (once) and clears this.
+   */
+  awaiting_approval: z.boolean().optional(),
+  /** When a payout was made after the grading (an approval under tests-and-review). */
+  paid_at: z.string().optional(),
   /** Links for people: the check run, the grading workflow run. */
   check_run_url: z.string().optional(),
   workflow_run_url: z.string().optional(),
-  /** The maintainer's pull request review of the attempt, when there is one. */
-  client_review: z.enum(["approved", "changes_requested"]).optional(),
   graded_at: z.string(),
 });
 export type LedgerRecord = z.infer<typeof LedgerRecord>;
@@ -52,6 +64,8 @@ export const CatalogueTask = z.object({
   title: z.string().optional(),
   /** `owner/name` of its mirror. */
   repository: z.string().optional(),
+  /** Its task issue on the mirror (the app closes it when paid without looking it up). */
+  issue_number: z.number().int().positive().optional(),
 });
 export type CatalogueTask = z.infer<typeof CatalogueTask>;
 

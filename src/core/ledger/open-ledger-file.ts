@@ -22,6 +22,8 @@ export interface LedgerFileCheck {
   create: boolean;
   /** The columns of Lancer's `attempts` table, in order. */
   columns: readonly string[];
+  /** Trailing columns a ledger made by an older version lacks (added when it is opened). */
+  addedColumns?: readonly string[];
 }
 
 /**
@@ -228,7 +230,12 @@ function classify(
   refuse: (problem: string) => LedgerFileError,
 ): LedgerFileState {
   const hasAttempts = objects.some((o) => o.type === "table" && o.name === "attempts");
-  const columnProblem = hasAttempts ? compareColumns(columns, check.columns) : undefined;
+  // An older ledger lacks the trailing columns added since; they are added when it is opened.
+  const older = check.columns.filter((c) => !(check.addedColumns ?? []).includes(c));
+  const columnProblem =
+    hasAttempts && compareColumns(columns, older) !== undefined
+      ? compareColumns(columns, check.columns)
+      : undefined;
   if (applicationId === LANCER_APPLICATION_ID) {
     if (columnProblem !== undefined)
       throw refuse(

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import type { LedgerEntry, Outcome } from "./entry.ts";
+import type { ClientReview, LedgerEntry, Outcome } from "./entry.ts";
 import {
   checkLedgerFile,
   LANCER_APPLICATION_ID,
@@ -26,9 +26,15 @@ CREATE TABLE IF NOT EXISTS attempts (
   runs_json    TEXT,
   usage_json   TEXT,
   recorded_at  TEXT    NOT NULL,
+  client_review TEXT   CHECK (client_review IN ('approved', 'changes_requested')),
   PRIMARY KEY (run_id, agent, task_id, attempt)
 ) STRICT;
 `;
+
+/** Columns added after the first ledgers were written: an older ledger gets them on opening. */
+const ADDED_COLUMNS: Record<string, string> = {
+  client_review: "TEXT CHECK (client_review IN ('approved', 'changes_requested'))",
+};
 
 /** How to open a ledger file. */
 export interface LedgerOpenOptions {
@@ -71,6 +77,7 @@ interface Row {
   runs_json: string | null;
   usage_json: string | null;
   recorded_at: string;
+  client_review: ClientReview | null;
 }
 
 /**
@@ -99,6 +106,7 @@ export class SqliteLedger {
       flag,
       create: options.create ?? true,
       columns: ledgerColumns(),
+      addedColumns: Object.keys(ADDED_COLUMNS),
     });
     try {
       if (state === "missing") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -138,6 +146,17 @@ export class SqliteLedger {
     this.#db.exec("BEGIN IMMEDIATE;");
     try {
       this.#db.exec(SCHEMA);
+      const present = new Set(
+        (
+          this.#db
+            .prepare("SELECT name FROM pragma_table_info('attempts')")
+            .all() as unknown as Array<{
+            name: string;
+          }>
+        ).map((c) => c.name),
+      );
+      for (const [name, type] of Object.entries(ADDED_COLUMNS))
+        if (!present.has(name)) this.#db.exec(`ALTER TABLE attempts ADD COLUMN ${name} ${type};`);
       // Stamped only when the mark is missing (a new file, or a ledger made before it), so opening
       // a marked ledger writes nothing.
       const { application_id } = this.#db.prepare("PRAGMA application_id").get() as {
@@ -156,12 +175,13 @@ export class SqliteLedger {
   record(entry: LedgerEntry): boolean {
     const result = this.#db
       .prepare(
-        `INSERT INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (run_id, agent, task_id, attempt) DO UPDATE SET
            outcome = excluded.outcome, reason = excluded.reason, detail = excluded.detail,
            payout_cents = excluded.payout_cents, tests_passed = excluded.tests_passed,
            tests_failed = excluded.tests_failed, runs_json = excluded.runs_json,
-           usage_json = excluded.usage_json, recorded_at = excluded.recorded_at
+           usage_json = excluded.usage_json, recorded_at = excluded.recorded_at,
+           client_review = excluded.client_review
          WHERE attempts.outcome = 'error'`,
       )
       .run(
@@ -180,7 +200,25 @@ export class SqliteLedger {
         entry.runs === undefined ? null : JSON.stringify(entry.runs),
         entry.usage === undefined ? null : JSON.stringify(entry.usage),
         entry.recordedAt,
+        entry.client_review ?? null,
       );
+    return Number(result.changes) > 0;
+  }
+
+  /**
+   * Records the client's review of an attempt beside its grade (the latest review wins; the
+   * outcome and payout stay as they are). False when the attempt is not in the ledger.
+   */
+  recordClientReview(
+    key: Pick<LedgerEntry, "runId" | "agent" | "taskId" | "attempt">,
+    review: ClientReview,
+  ): boolean {
+    const result = this.#db
+      .prepare(
+        `UPDATE attempts SET client_review = ?
+         WHERE run_id = ? AND agent = ? AND task_id = ? AND attempt = ?`,
+      )
+      .run(review, key.runId, key.agent, key.taskId, key.attempt);
     return Number(result.changes) > 0;
   }
 
@@ -228,6 +266,7 @@ function fromRow(row: Row): LedgerEntry {
     ...(row.usage_json === null
       ? {}
       : { usage: JSON.parse(row.usage_json) as LedgerEntry["usage"] }),
+    ...(row.client_review === null ? {} : { client_review: row.client_review }),
     recordedAt: row.recorded_at,
   };
 }

@@ -3,7 +3,7 @@ import { formatCents } from "../../core/money.ts";
 import { computePayout } from "../../core/payout.ts";
 import type { AttemptView } from "../../core/report/render-attempt.ts";
 import type { TaskFile } from "../../core/task/schema.ts";
-import { claimTask, listClaims, readAttempt, readClaim, type Claim } from "../ledger-repo.ts";
+import { claimTask, listClaims, readAttempt, type Claim } from "../ledger-repo.ts";
 import { upsertMarkedComment } from "../marked-comment.ts";
 import { listAll } from "../rest.ts";
 import { findOwnCheckRun } from "./check-runs.ts";
@@ -12,12 +12,12 @@ import { parseCommand } from "./parse-command.ts";
 import { recordOutcome, showAttempt } from "./record-outcome.ts";
 import {
   deadlineHoursOf,
-  deadlineOf,
   isAgent,
   isMirrorCandidate,
   maxAttemptsOf,
   type ArenaScope,
 } from "./scope.ts";
+import { taskDeadline } from "./deadline.ts";
 import { isTaskIssue } from "./task-issue-lookup.ts";
 import { attemptOfPull } from "./submit-pull-request.ts";
 
@@ -35,6 +35,8 @@ export interface CommentFacts {
     body?: string | null;
     user?: { login: string } | null;
     pull_request?: unknown;
+    /** When the task issue was opened: a task's deadline counts from it. */
+    created_at?: string;
   };
 }
 
@@ -131,18 +133,16 @@ async function select(
     });
     return { action: "answered", command: "select", detail: "over the attempt budget" };
   }
-  const hours = deadlineHoursOf(scope, task);
-  const claimed =
-    hours === undefined
-      ? undefined
-      : await readClaim(scope.github, scope.ledger, task.id, comment.author);
-  if (claimed) view.claimedAt = claimed.claimed_at;
+  const deadline = await taskDeadline(scope, task, comment.repo, issueOpened(comment));
+  if (deadline) view.deadline = deadline.toISOString();
   const verdict = proposal === task.hidden.correct_proposal_id ? "pass" : "fail";
+  // Submitted: when GitHub took the comment, or when the app's clock saw it, if later.
+  const submittedAt = new Date(Math.max(Date.parse(comment.createdAt), scope.now().getTime()));
   const payout = computePayout(task.price_cents, verdict, {
     attempt,
     maxAttempts,
-    submittedAt: new Date(comment.createdAt),
-    ...(claimed && hours !== undefined ? { deadline: deadlineOf(claimed.claimed_at, hours) } : {}),
+    submittedAt,
+    ...(deadline ? { deadline } : {}),
   });
   const record: LedgerRecord = {
     schema: 1,
@@ -180,7 +180,8 @@ async function claim(
     source: comment.htmlUrl,
   });
   const claims = await listClaims(scope.github, scope.ledger, task.id);
-  const body = withClaimsTable(comment.issue.body ?? "", claims, deadlineHoursOf(scope, task));
+  const deadline = await taskDeadline(scope, task, comment.repo, issueOpened(comment));
+  const body = withClaimsTable(comment.issue.body ?? "", claims, deadline);
   if (body !== comment.issue.body)
     await scope.github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
       owner: comment.owner,
@@ -195,16 +196,23 @@ async function claim(
 const CLAIMS_START = "<!-- lancer:claims -->";
 const CLAIMS_END = "<!-- /lancer:claims -->";
 
-/** The issue body with its attempts table (one row per claim) put in or replaced. */
+/** The task issue's opening time from a comment's payload, when it carries it. */
+function issueOpened(comment: CommentFacts): { created_at: string } | undefined {
+  return comment.issue.created_at ? { created_at: comment.issue.created_at } : undefined;
+}
+
+/**
+ * The issue body with its attempts table (one row per claim) put in or replaced. The
+ * deadline is the task's (from its issue's opening), the same for every agent.
+ */
 export function withClaimsTable(
   body: string,
   claims: readonly Claim[],
-  hours: number | undefined,
+  deadline: Date | undefined,
 ): string {
-  const rows = claims.map((c) => {
-    const deadline = hours === undefined ? "none" : deadlineOf(c.claimed_at, hours).toISOString();
-    return `| @${c.agent} | ${c.claimed_at} | ${deadline} |`;
-  });
+  const rows = claims.map(
+    (c) => `| @${c.agent} | ${c.claimed_at} | ${deadline ? deadline.toISOString() : "none"} |`,
+  );
   const table = [
     CLAIMS_START,
     "#### Attempts",
@@ -229,7 +237,7 @@ async function status(
   const claims = await listClaims(scope.github, scope.ledger, task.id);
   const hours = deadlineHoursOf(scope, task);
   const lines = [
-    `**Lancer status** of \`${task.id}\`: ${formatCents(task.price_cents)}, ${task.kind === "ic" ? "IC" : "manager"}, ${maxAttemptsOf(scope, task)} attempt(s) per agent${hours ? `, ${hours} h from claim` : ""}.`,
+    `**Lancer status** of \`${task.id}\`: ${formatCents(task.price_cents)}, ${task.kind === "ic" ? "IC" : "manager"}, ${maxAttemptsOf(scope, task)} attempt(s) per agent${hours ? `, ${hours} h from the issue's opening` : ""}.`,
     "",
     claims.length === 0
       ? "No claims yet."
@@ -281,8 +289,8 @@ async function regrade(
     );
     return { action: "answered", command: "regrade", detail: "already recorded" };
   }
-  if (!(await findOwnCheckRun(scope, comment.repo, pull.head.sha, task.id, attempt)))
-    return skipped("this attempt was never queued (open or reopen the pull request)");
+  const queued = await findOwnCheckRun(scope, comment.repo, pull.head.sha, task.id, attempt);
+  if (!queued) return skipped("this attempt was never queued (open or reopen the pull request)");
   await dispatchGrading(scope, {
     repo: comment.repo,
     pullRequest: pull.number,
@@ -290,6 +298,7 @@ async function regrade(
     taskId: task.id,
     attempt,
     agent,
+    checkRunId: queued.id,
   });
   await react(scope, comment, "rocket");
   return { action: "answered", command: "regrade" };

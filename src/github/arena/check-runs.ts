@@ -14,6 +14,8 @@ export interface OwnCheckRun {
 /**
  * The `Lancer` check run of an attempt on a commit, made by this app (a check run by anyone
  * else, whatever its name, is not evidence). The oldest one wins when a race made two.
+ * `knownId` (from the grading run's name) is read directly, and used only when it is this
+ * app's check run of this attempt on this commit; otherwise the commit's runs are searched.
  */
 export async function findOwnCheckRun(
   scope: ArenaScope,
@@ -21,7 +23,21 @@ export async function findOwnCheckRun(
   sha: string,
   taskId: string,
   attempt: number,
+  knownId?: number,
 ): Promise<OwnCheckRun | undefined> {
+  if (knownId !== undefined) {
+    const { data } = await scope.github.request(
+      "GET /repos/{owner}/{repo}/check-runs/{check_run_id}",
+      { owner: scope.org, repo, check_run_id: knownId },
+    );
+    const run = data as OwnCheckRun & { head_sha: string };
+    if (
+      run.app?.id === scope.app.id &&
+      run.external_id === checkExternalId(taskId, attempt) &&
+      run.head_sha === sha
+    )
+      return run;
+  }
   const { data } = await scope.github.request(
     "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
     { owner: scope.org, repo, ref: sha, check_name: CHECK_NAME, filter: "all", per_page: 100 },

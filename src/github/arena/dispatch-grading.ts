@@ -10,6 +10,10 @@ export interface GradingRequest {
   attempt: number;
   /** The agent whose attempt it is (named in the run, so the app need not look it up). */
   agent: string;
+  /** The `Lancer` check run the app queued (the Action completes it without a lookup). */
+  checkRunId?: number | undefined;
+  /** The app's comment on the pull request (edited in place with the payout, no lookup). */
+  commentId?: number | undefined;
 }
 
 /** Starts the grader workflow on its default branch for one attempt. */
@@ -30,6 +34,8 @@ export async function dispatchGrading(scope: ArenaScope, request: GradingRequest
         runs: String(scope.config.grading.runs),
         agent: request.agent,
         ...(scope.installationId ? { installation: String(scope.installationId) } : {}),
+        ...(request.checkRunId ? { check_run: String(request.checkRunId) } : {}),
+        ...(request.commentId ? { comment: String(request.commentId) } : {}),
       },
     },
   );
@@ -37,13 +43,15 @@ export async function dispatchGrading(scope: ArenaScope, request: GradingRequest
 
 /**
  * The grader workflow's run name (`run-name:` of templates/grader.yml) read back: which
- * attempt a completed run graded. Undefined for any other title.
+ * attempt a completed run graded, and the ids of its check run and comment when the run
+ * names them (they are only hints: each is checked to be the app's own before it is used).
+ * Undefined for any other title.
  */
 export function parseGradingRunName(
   title: string,
 ): (GradingRequest & { owner: string }) | undefined {
   const match =
-    /^Lancer grade ([A-Za-z0-9][A-Za-z0-9._-]*) attempt (\d+) by ([A-Za-z0-9][A-Za-z0-9-]*(?:\[bot\])?) of ([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)#(\d+) at ([0-9a-f]{40})$/.exec(
+    /^Lancer grade ([A-Za-z0-9][A-Za-z0-9._-]*) attempt (\d+) by ([A-Za-z0-9][A-Za-z0-9-]*(?:\[bot\])?) of ([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)#(\d+) at ([0-9a-f]{40})(?: check (\d*) comment ?(\d*))?$/.exec(
       title.trim(),
     );
   if (!match) return undefined;
@@ -55,5 +63,7 @@ export function parseGradingRunName(
     repo: match[5]!,
     pullRequest: Number(match[6]),
     sha: match[7]!,
+    ...(match[8] ? { checkRunId: Number(match[8]) } : {}),
+    ...(match[9] ? { commentId: Number(match[9]) } : {}),
   };
 }

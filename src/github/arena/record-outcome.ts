@@ -5,43 +5,46 @@ import {
   type AttemptView,
 } from "../../core/report/render-attempt.ts";
 import { recordAttempt } from "../ledger-repo.ts";
-import { upsertMarkedComment } from "../marked-comment.ts";
+import { editMarkedComment, upsertMarkedComment } from "../marked-comment.ts";
 import type { ArenaScope } from "./scope.ts";
-import { findTaskIssue } from "./task-issue-lookup.ts";
+import { findTaskIssue, taskIssueNumber } from "./task-issue-lookup.ts";
 
-/** Where an attempt's comment goes: its pull request (IC) and the task issue. */
+/**
+ * Where an attempt's comment goes: its pull request (IC), else the task issue (manager: the
+ * `/select` was made there). One comment per attempt, edited in place as it progresses.
+ */
 export interface AttemptPlaces {
   repo: string;
   pullRequest?: number | undefined;
   /** The task issue, when the caller knows it already. */
   issueNumber?: number | undefined;
+  /** The app's comment on the pull request, when the grading run named it (no lookup). */
+  commentId?: number | undefined;
 }
 
-/** Writes (or edits) the attempt's comment on each of its places. */
+/** Writes (or edits) the attempt's one comment: on its pull request, else on the task issue. */
 export async function showAttempt(
   scope: ArenaScope,
   places: AttemptPlaces,
   view: AttemptView,
-): Promise<{ issueNumber: number | undefined }> {
-  const issueNumber =
-    places.issueNumber ?? (await findTaskIssue(scope, places.repo, view.taskId))?.number;
+): Promise<void> {
   const body = renderAttemptComment(view);
   const marker = attemptMarker(view.taskId, view.agent, view.attempt);
-  for (const number of [places.pullRequest, issueNumber]) {
-    if (number === undefined) continue;
-    await upsertMarkedComment(
-      scope.github,
-      {
-        owner: scope.org,
-        repo: places.repo,
-        issueNumber: number,
-        marker,
-        author: scope.app.botLogin,
-      },
-      body,
-    );
-  }
-  return { issueNumber };
+  const number =
+    places.pullRequest ??
+    places.issueNumber ??
+    (await findTaskIssue(scope, places.repo, view.taskId))?.number;
+  if (number === undefined) return;
+  const target = {
+    owner: scope.org,
+    repo: places.repo,
+    issueNumber: number,
+    marker,
+    author: scope.app.botLogin,
+  };
+  if (places.pullRequest !== undefined && places.commentId !== undefined)
+    await editMarkedComment(scope.github, target, places.commentId, body);
+  else await upsertMarkedComment(scope.github, target, body);
 }
 
 export interface RecordOutcome {
@@ -73,7 +76,7 @@ export async function recordOutcome(
     testsPassed: kept.tests_passed,
     testsFailed: kept.tests_failed,
   };
-  const { issueNumber } = await showAttempt(scope, places, shown);
+  await showAttempt(scope, places, shown);
   const paid = kept.payout_cents > 0;
   if (places.pullRequest !== undefined) {
     await scope.github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
@@ -83,7 +86,11 @@ export async function recordOutcome(
       labels: [paid ? "paid" : "unpaid"],
     });
   }
-  if (paid && scope.config.close_when_paid && issueNumber !== undefined) {
+  const issueNumber =
+    paid && scope.config.close_when_paid
+      ? (places.issueNumber ?? (await taskIssueNumber(scope, places.repo, view.taskId)))
+      : undefined;
+  if (issueNumber !== undefined) {
     await scope.github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
       owner: scope.org,
       repo: places.repo,

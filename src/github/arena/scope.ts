@@ -1,3 +1,4 @@
+import type { Catalogue } from "../../core/ledger/ledger-record.ts";
 import type { TaskFile } from "../../core/task/schema.ts";
 import type { LancerConfig } from "../lancer-config.ts";
 import type { LedgerRepo } from "../ledger-repo.ts";
@@ -26,6 +27,10 @@ export interface ArenaScope {
   installationId: number;
   /** Web root for git (`https://github.com`, or the sandbox's). */
   serverUrl: string;
+  /** The app's clock: when a grading is decided, compared with the deadline. */
+  now(): Date;
+  /** The ledger repository's `tasks.json` (briefly cached), or undefined when unreadable. */
+  catalogue(): Promise<Catalogue | undefined>;
   /** A task as the grader repository holds it (briefly cached), or undefined. */
   readTask(taskId: string): Promise<TaskFile | undefined>;
   /** An installation token for git over HTTP (leaderboard publishing). */
@@ -38,14 +43,14 @@ export function maxAttemptsOf(scope: ArenaScope, task: TaskFile): number {
   return scope.config.attempts ?? task.rules.attempts;
 }
 
-/** Hours from the claim to the deadline, if there is a deadline. */
+/** Hours from the task issue's creation to the deadline, if there is a deadline. */
 export function deadlineHoursOf(scope: ArenaScope, task: TaskFile): number | undefined {
   return scope.config.deadline_hours ?? task.rules.deadline_hours;
 }
 
-/** When a claim made at `claimedAt` runs out. */
-export function deadlineOf(claimedAt: string, hours: number): Date {
-  return new Date(Date.parse(claimedAt) + hours * 3_600_000);
+/** When a clock started at `startedAt` runs out after `hours`. */
+export function deadlineOf(startedAt: string, hours: number): Date {
+  return new Date(Date.parse(startedAt) + hours * 3_600_000);
 }
 
 export function isAgent(scope: ArenaScope, login: string): boolean {

@@ -1,21 +1,15 @@
 import type { LedgerRecord } from "../../core/ledger/ledger-record.ts";
 import { computePayout } from "../../core/payout.ts";
-import type { TaskFile } from "../../core/task/schema.ts";
 import { readGradeMarker, type GradeFacts } from "../../core/report/render-grade.ts";
 import type { AttemptView } from "../../core/report/render-attempt.ts";
-import { readClaim, recordGradingError } from "../ledger-repo.ts";
-import { unlessMissing } from "../rest.ts";
+import { recordGradingError } from "../ledger-repo.ts";
 import { findOwnCheckRun } from "./check-runs.ts";
-import { dispatchGrading, parseGradingRunName, type GradingRequest } from "./dispatch-grading.ts";
+import { firstRecord } from "../../core/ledger/client-review.ts";
+import { latestMaintainerReview } from "./client-review.ts";
+import { labelLate, taskDeadline } from "./deadline.ts";
+import { dispatchGrading, parseGradingRunName } from "./dispatch-grading.ts";
 import { recordOutcome, showAttempt, type RecordOutcome } from "./record-outcome.ts";
-import {
-  deadlineHoursOf,
-  deadlineOf,
-  isAgent,
-  isMirrorCandidate,
-  maxAttemptsOf,
-  type ArenaScope,
-} from "./scope.ts";
+import { isAgent, isMirrorCandidate, maxAttemptsOf, type ArenaScope } from "./scope.ts";
 
 /** The facts of a completed `workflow_run` the arena looks at. */
 export interface WorkflowRunFacts {
@@ -71,7 +65,14 @@ export async function settleGrading(
   // The run names the agent (the app dispatched it); only agents are paid, whoever dispatched.
   const agent = request.agent;
   if (!isAgent(scope, agent)) return skipped(`${agent} is not an agent of this arena`);
-  const check = await findOwnCheckRun(scope, request.repo, request.sha, task.id, request.attempt);
+  const check = await findOwnCheckRun(
+    scope,
+    request.repo,
+    request.sha,
+    task.id,
+    request.attempt,
+    request.checkRunId,
+  );
   const facts =
     (check?.status === "completed" ? readGradeMarker(check.output.summary) : undefined) ?? NO_GRADE;
 
@@ -105,9 +106,13 @@ export async function settleGrading(
     tests_failed: facts.tests_failed,
     ...(check?.html_url ? { check_run_url: check.html_url } : {}),
     workflow_run_url: run.htmlUrl,
-    graded_at: new Date().toISOString(),
+    graded_at: scope.now().toISOString(),
   };
-  const places = { repo: request.repo, pullRequest: request.pullRequest };
+  const places = {
+    repo: request.repo,
+    pullRequest: request.pullRequest,
+    commentId: request.commentId,
+  };
 
   if (facts.verdict === "error") {
     record.why = !check
@@ -128,38 +133,32 @@ export async function settleGrading(
     return { action: retry ? "retried" : "error", errors: errored.errors };
   }
 
+  // Graded: when the app decides, by its clock. After the deadline nothing is paid.
+  const deadline = await taskDeadline(scope, task, request.repo);
+  const gradedAt = scope.now();
+  record.graded_at = gradedAt.toISOString();
+  const late = deadline !== undefined && gradedAt > deadline;
+  if (deadline) view.deadline = deadline.toISOString();
   const payout = computePayout(task.price_cents, facts.verdict, {
     attempt: request.attempt,
     maxAttempts,
-    ...(await deadlineRule(scope, task, request)),
   });
   record.payout_cents = payout.cents ?? 0;
   if (!payout.paid) record.why = payout.why;
-  const outcome = await recordOutcome(scope, places, record, view);
-  return { action: "recorded", ...outcome };
-}
-
-/** When the attempt was submitted and its deadline, if the task has one. */
-async function deadlineRule(
-  scope: ArenaScope,
-  task: TaskFile,
-  request: GradingRequest,
-): Promise<{ submittedAt?: Date; deadline?: Date }> {
-  const hours = deadlineHoursOf(scope, task);
-  if (hours === undefined) return {};
-  const claim = await readClaim(scope.github, scope.ledger, task.id, request.agent);
-  const found = await unlessMissing(
-    scope.github.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
-      owner: scope.org,
-      repo: request.repo,
-      pull_number: request.pullRequest,
-    }),
+  if (late) {
+    record.payout_cents = 0;
+    record.why = `graded after the deadline ${deadline.toISOString()}`;
+  }
+  const review = await latestMaintainerReview(
+    scope,
+    request.repo,
+    request.pullRequest,
+    request.sha,
   );
-  if (!claim || !found) return {};
-  return {
-    submittedAt: new Date(found.data.created_at),
-    deadline: deadlineOf(claim.claimed_at, hours),
-  };
+  const first = firstRecord(record, scope.config.payout, review);
+  const outcome = await recordOutcome(scope, places, first, view);
+  if (late) await labelLate(scope, request.repo, request.pullRequest);
+  return { action: "recorded", ...outcome };
 }
 
 function skipped(why: string): SettleOutcome {

@@ -5,19 +5,13 @@ import {
   attemptMarker,
   type AttemptView,
 } from "../../core/report/render-attempt.ts";
-import { claimTask, readAttempt, readClaim } from "../ledger-repo.ts";
+import { readAttempt } from "../ledger-repo.ts";
 import { upsertMarkedComment } from "../marked-comment.ts";
 import { listAll } from "../rest.ts";
 import { createCheckRun, findOwnCheckRun, winsRace } from "./check-runs.ts";
+import { labelLate, taskDeadline } from "./deadline.ts";
 import { dispatchGrading } from "./dispatch-grading.ts";
-import {
-  deadlineHoursOf,
-  deadlineOf,
-  isAgent,
-  isMirrorCandidate,
-  maxAttemptsOf,
-  type ArenaScope,
-} from "./scope.ts";
+import { isAgent, isMirrorCandidate, maxAttemptsOf, type ArenaScope } from "./scope.ts";
 
 /** The facts of a pull request event the arena acts on. */
 export interface PullRequestFacts {
@@ -57,14 +51,15 @@ export async function submitPullRequest(
   if (task.kind !== "ic") return skipped("a manager task is answered with /select, not a PR");
 
   const attempt = await attemptOfPull(scope, pr);
-  if (await findOwnCheckRun(scope, pr.repo, pr.headSha, task.id, attempt))
-    return skipped(`attempt ${attempt} at ${pr.headSha.slice(0, 7)} is already queued`);
-  // A pull request opened a moment ago has no recorded attempt; a reopened or updated one may.
-  if (
-    pr.action !== "opened" &&
-    (await readAttempt(scope.github, scope.ledger, { task_id: task.id, agent: pr.author, attempt }))
-  )
-    return skipped(`attempt ${attempt} is already graded`);
+  // A pull request opened a moment ago has no check run nor recorded attempt (a redelivery of
+  // `opened` is caught by winsRace below); a reopened or updated one may have both.
+  if (pr.action !== "opened") {
+    if (await findOwnCheckRun(scope, pr.repo, pr.headSha, task.id, attempt))
+      return skipped(`attempt ${attempt} at ${pr.headSha.slice(0, 7)} is already queued`);
+    const key = { task_id: task.id, agent: pr.author, attempt };
+    if (await readAttempt(scope.github, scope.ledger, key))
+      return skipped(`attempt ${attempt} is already graded`);
+  }
 
   const view = baseView(scope, task, pr, attempt);
   const refusal = await refusalOf(scope, task, pr, attempt, view);
@@ -76,6 +71,7 @@ export async function submitPullRequest(
       summary: `Attempt ${attempt} of ${pr.author} is not graded: ${refusal}. Nothing is paid.`,
     });
     await comment(scope, pr, { ...view, state: "refused", why: refusal });
+    if (refusal.startsWith("opened after the deadline")) await labelLate(scope, pr.repo, pr.number);
     return { action: "refused", attempt, why: refusal };
   }
 
@@ -86,6 +82,9 @@ export async function submitPullRequest(
   });
   if (!(await winsRace(scope, pr.repo, pr.headSha, task.id, attempt, queued)))
     return skipped(`another delivery queued attempt ${attempt} at the same moment`);
+  // The comment first: its id and the check run's go to the grader, so that neither the
+  // Action nor the app has to look them up again (the payout edits this same comment).
+  const commentId = await comment(scope, pr, { ...view, state: "grading" });
   await dispatchGrading(scope, {
     repo: pr.repo,
     pullRequest: pr.number,
@@ -93,8 +92,9 @@ export async function submitPullRequest(
     taskId: task.id,
     attempt,
     agent: pr.author,
+    checkRunId: queued.id,
+    commentId,
   });
-  await comment(scope, pr, { ...view, state: "grading" });
   return { action: "dispatched", attempt };
 }
 
@@ -148,22 +148,12 @@ async function refusalOf(
 ): Promise<string | undefined> {
   if (attempt > view.maxAttempts)
     return `attempt ${attempt} exceeds the ${view.maxAttempts} allowed`;
-  const hours = deadlineHoursOf(scope, task);
-  if (hours !== undefined) {
-    // The first attempt starts the clock when the agent never claimed the task.
-    const claim =
-      (await readClaim(scope.github, scope.ledger, task.id, pr.author)) ??
-      (await claimTask(scope.github, scope.ledger, {
-        task_id: task.id,
-        agent: pr.author,
-        claimed_at: pr.createdAt,
-        source: pr.htmlUrl,
-      }));
-    const deadline = deadlineOf(claim.claimed_at, hours);
-    view.claimedAt = claim.claimed_at;
+  const deadline = await taskDeadline(scope, task, pr.repo);
+  if (deadline) {
     view.deadline = deadline.toISOString();
-    if (Date.parse(pr.createdAt) > deadline.getTime())
-      return `submitted after the deadline ${deadline.toISOString()}`;
+    // Opened: when GitHub made the pull request, or when the app's clock saw it, if later.
+    const opened = Math.max(Date.parse(pr.createdAt), scope.now().getTime());
+    if (opened > deadline.getTime()) return `opened after the deadline ${view.deadline}`;
   }
   const protectedPaths = [...scope.config.protected_paths, ...task.hidden.protected];
   if (protectedPaths.length > 0) {
@@ -181,19 +171,27 @@ async function refusalOf(
   return undefined;
 }
 
-async function comment(scope: ArenaScope, pr: PullRequestFacts, view: AttemptView): Promise<void> {
-  // On a pull request just opened (and past the check run test above) no comment of ours
+/** Posts (or edits) the attempt's comment on the pull request; returns its id. */
+async function comment(
+  scope: ArenaScope,
+  pr: PullRequestFacts,
+  view: AttemptView,
+): Promise<number> {
+  // On a pull request just opened (and past the check run race above) no comment of ours
   // can exist yet: post without looking.
   if (pr.action === "opened") {
-    await scope.github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-      owner: pr.owner,
-      repo: pr.repo,
-      issue_number: pr.number,
-      body: renderAttemptComment(view),
-    });
-    return;
+    const { data } = await scope.github.request(
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
+      {
+        owner: pr.owner,
+        repo: pr.repo,
+        issue_number: pr.number,
+        body: renderAttemptComment(view),
+      },
+    );
+    return Number(data.id);
   }
-  await upsertMarkedComment(
+  return upsertMarkedComment(
     scope.github,
     {
       owner: pr.owner,

@@ -7,6 +7,7 @@ interface IssueLike {
   html_url: string;
   body?: string | null;
   state: string;
+  created_at: string;
   user?: { login: string } | null;
   pull_request?: unknown;
 }
@@ -41,4 +42,19 @@ export function isTaskIssue(
     issue.user?.login === scope.app.botLogin &&
     taskIdOf(issue.body) === taskId
   );
+}
+
+/**
+ * The number of the task's issue: from the ledger's catalogue (`lancer seed` lists it there,
+ * and the app reads the catalogue once a minute for the whole org), else looked up.
+ */
+export async function taskIssueNumber(
+  scope: ArenaScope,
+  repo: string,
+  taskId: string,
+): Promise<number | undefined> {
+  const listed = (await scope.catalogue())?.tasks.find(
+    (task) => task.id === taskId && task.repository === `${scope.org}/${repo}`,
+  );
+  return listed?.issue_number ?? (await findTaskIssue(scope, repo, taskId))?.number;
 }

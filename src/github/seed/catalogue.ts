@@ -40,6 +40,7 @@ export function mergeCatalogue(
       price_cents: t.price_cents,
       ...(t.title === undefined ? {} : { title: t.title }),
       ...(t.repository === undefined ? {} : { repository: t.repository }),
+      ...(t.issue_number === undefined ? {} : { issue_number: t.issue_number }),
     }));
   const catalogue: Catalogue = { schema: 1, org, tasks };
   return `${JSON.stringify(catalogue, null, 2)}\n`;

@@ -1,5 +1,5 @@
 import type { Octokit } from "@octokit/core";
-import { statusOf } from "../rest.ts";
+import { listAll, statusOf } from "../rest.ts";
 import { SeedError } from "./seed-error.ts";
 
 export interface EnsuredRepo {
@@ -13,15 +13,16 @@ export interface EnsuredRepo {
 /**
  * Finds `<org>/<name>` or creates it. A create answered 422 (the name exists: a previous run
  * created it but died before hearing so) finds it again. An existing repository keeps its
- * visibility; its description is brought up to date.
+ * visibility; its description is brought up to date. `listedAbsent`: the org's repository
+ * list (read once for all tasks) lacks the name, so it is created without a look first.
  */
 export async function ensureRepo(
   octokit: Octokit,
   org: string,
   name: string,
-  want: { private: boolean; description: string },
+  want: { private: boolean; description: string; listedAbsent?: boolean },
 ): Promise<EnsuredRepo> {
-  const found = await getRepo(octokit, org, name);
+  const found = want.listedAbsent ? undefined : await getRepo(octokit, org, name);
   if (found) {
     const redescribed = (found.description ?? "") !== want.description;
     if (redescribed) {
@@ -58,10 +59,19 @@ export async function ensureRepo(
   } catch (error) {
     if (statusOf(error) === 422) {
       const again = await getRepo(octokit, org, name);
-      if (again) return ensureRepo(octokit, org, name, want);
+      if (again) return ensureRepo(octokit, org, name, { ...want, listedAbsent: false });
     }
     throw failure(`${org}/${name}: cannot create the repository`, error);
   }
+}
+
+/** The names of every repository of the org (one request per 100). */
+export async function orgRepoNames(octokit: Octokit, org: string): Promise<Set<string>> {
+  const repos = await listAll<{ name: string }>(octokit, "GET /orgs/{org}/repos", {
+    org,
+    type: "all",
+  }).catch(fail(`${org}: cannot list the repositories`));
+  return new Set(repos.map((repo) => repo.name));
 }
 
 async function getRepo(octokit: Octokit, owner: string, repo: string) {

@@ -10,6 +10,7 @@ import { seedGraderRepo } from "./grader-repo.ts";
 import { seedLedgerRepo } from "./ledger-repo.ts";
 import { totalsOf, type SeedReport, type SeededTask } from "./report.ts";
 import { SeedError } from "./seed-error.ts";
+import { orgRepoNames } from "./repos.ts";
 import { seedTask } from "./seed-task.ts";
 import {
   CreationThrottle,
@@ -154,6 +155,7 @@ export async function seedBank(options: SeedOptions): Promise<SeedReport> {
       cacheDir: options.cacheDir ?? defaultCacheDir(),
       agents,
       login: client.login,
+      existingRepos: await orgRepoNames(client.octokit, options.org),
     };
     for (const bankTask of tasks) {
       const result = await seedTask(context, bankTask);
@@ -170,6 +172,7 @@ export async function seedBank(options: SeedOptions): Promise<SeedReport> {
         price_cents: t.price_cents,
         title: t.title,
         repository: t.repository,
+        issue_number: t.issue_number,
       })),
     });
     step("ledger", `${ledger.catalogue_tasks} tasks listed`);

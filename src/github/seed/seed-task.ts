@@ -17,6 +17,8 @@ export interface SeedTaskContext {
   agents: readonly string[];
   /** Who the issues are opened as, when known. */
   login: string | undefined;
+  /** The org's repositories when seeding began (a mirror not among them is created at once). */
+  existingRepos: ReadonlySet<string>;
 }
 
 /** `Lancer task: <title> (<price>)`, on one line and short enough for GitHub. */
@@ -40,6 +42,7 @@ export async function seedTask(context: SeedTaskContext, bankTask: BankTask): Pr
     const repo = await ensureRepo(octokit, org, name, {
       private: false,
       description: mirrorDescription(task.title, task.price_cents),
+      listedAbsent: !context.existingRepos.has(name),
     });
     const content = await syncMirror(
       octokit,

@@ -8,6 +8,7 @@ import { paginate } from "../http/paginate.ts";
 import type { Router } from "../http/router.ts";
 import { createBareRepo, deleteBareRepo, moveBareRepo } from "../git/create-repo.ts";
 import { repository } from "../serialize/repository.ts";
+import { collaboratorPermission } from "./collaborator-permission.ts";
 import type { Org, Repo, Role } from "../state/model.ts";
 import { timestamp } from "../state/store.ts";
 
@@ -229,6 +230,11 @@ export function registerRepoRoutes(router: Router): void {
     return { status: 204 };
   });
 
+  router.on(
+    "GET",
+    "/repos/:owner/:repo/collaborators/:username/permission",
+    collaboratorPermission,
+  );
   router.on("GET", "/repos/:owner/:repo/collaborators/:username", (context) => {
     const repo = repoFor(context, "metadata", "read");
     const user = context.sandbox.store.userByLogin(context.params.username ?? "");
