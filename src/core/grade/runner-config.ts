@@ -89,6 +89,11 @@ export async function runnerConfigReset(options: {
 }): Promise<RunnerConfigReset> {
   const isConfig = picomatch(RUNNER_CONFIG_GLOBS, { dot: true });
   const hidden = new Set(options.hiddenPaths);
+  const touched = options.changed.filter(
+    (file) => !hidden.has(file) && (isConfig(file) || file === "package.json"),
+  );
+  // The usual candidate changes no runner configuration: then the base is not even read.
+  if (touched.length === 0) return { snapshot: new Map(), reset: [] };
   const base = await baseConfig(options.gitDir, options.commit);
   const snapshot = new Map<string, { content: Buffer; mode: number } | null>();
   const reset: string[] = [];
