@@ -53,13 +53,8 @@ import { gradeSweLancer } from "../swe-lancer/grade-swe-lancer.ts";
 import type { TestResult } from "./results/types.ts";
 import type { Canary } from "./canaries/canary-set.ts";
 import { planCanaries } from "./canaries/plan-canaries.ts";
-import {
-  countCanaries,
-  plantCanaries,
-  readCanaryHost,
-  startDefences,
-  type Defences,
-} from "./canaries/plant-canaries.ts";
+import { plantCanaries, readCanaryHost } from "./canaries/plant-canaries.ts";
+import { countCanaries, startDefences, type Defences } from "./defences.ts";
 
 /** Keep reports small: a run records its required tests and at most this many others. */
 const MAX_TESTS_RECORDED = 200;
