@@ -80,20 +80,9 @@ function emptyAgent(agent: string, available: Standings["totals"]): AgentStandin
     failed: 0,
     errors: 0,
     client_review: { reviewed: 0, approved: 0 },
-    stats: EMPTY_STATS,
+    stats: taskSetStats([]), // filled in once every record is counted
   };
 }
-
-/** Filled in once every record is counted. */
-const EMPTY_STATS: TaskSetStats = {
-  tasks: 0,
-  earned_cents: 0,
-  available_cents: 0,
-  earned_percent: 0,
-  earned_percent_ci: null,
-  tasks_attempted: 0,
-  pass_at: [],
-};
 
 function offerTotals(tasks: Iterable<CatalogueTask>): Standings["totals"] {
   const empty = (): OfferTotals => ({ tasks: 0, available_cents: 0 });

@@ -30,9 +30,9 @@ export function checkCanaries(
   for (const canary of canaries) {
     const results = tests.filter((t) => isCanaryResult(t, canary));
     const wanted = canary.must === "pass" ? "passed" : "failed";
-    const bad = results.length === 0 ? undefined : results.find((r) => !matches(r, wanted));
     if (results.length === 0)
       return forged(confirmed, `canary ${canary.name} (must ${canary.must}) was not reported`);
+    const bad = results.find((r) => !matches(r, wanted));
     if (bad)
       return forged(
         confirmed,
